@@ -1,0 +1,43 @@
+/** Shopify global ids. REST bodies carry numeric ids (some above 2^53), GraphQL and our keys use GIDs. */
+
+export type GidType =
+  | "Order"
+  | "LineItem"
+  | "Customer"
+  | "Refund"
+  | "RefundLineItem"
+  | "ProductVariant"
+  | "Product"
+  | "OrderTransaction"
+  | "DiscountCodeNode"
+  | "DiscountAutomaticNode"
+  | "InventoryItem";
+
+const GID = /^gid:\/\/shopify\/([A-Za-z]+)\/([0-9]+)(\?.*)?$/;
+
+export function toGid(type: GidType, id: string | number | bigint): string {
+  const text = String(id);
+  if (!/^[0-9]+$/.test(text)) throw new Error(`Not a numeric Shopify id: ${text}`);
+  return `gid://shopify/${type}/${text}`;
+}
+
+export function isGid(value: string, type?: GidType): boolean {
+  const match = GID.exec(value);
+  return match !== null && (type === undefined || match[1] === type);
+}
+
+/** The numeric part of a GID, as a string (ids can exceed 2^53). */
+export function gidNumber(gid: string): string {
+  const match = GID.exec(gid);
+  if (!match) throw new Error(`Not a Shopify GID: ${gid}`);
+  return match[2];
+}
+
+/** Accepts a GID, or a numeric id to be turned into one of `type`. */
+export function normalizeGid(value: string | number, type: GidType): string {
+  if (typeof value === "string" && value.startsWith("gid://")) {
+    if (!isGid(value, type)) throw new Error(`Expected a ${type} GID, got ${value}`);
+    return value.replace(/\?.*$/, "");
+  }
+  return toGid(type, value);
+}
