@@ -16,3 +16,4 @@ process.env.SHOPIFY_API_SECRET ??= "test_api_secret";
 process.env.SHOPIFY_APP_URL ??= "https://margin-ltv.test";
 process.env.SCOPES ??= "read_orders,read_all_orders,read_products,read_inventory,read_discounts,read_returns,read_customers";
 delete process.env.DEMO_MODE;
+process.env.LOG_LEVEL ??= "silent";

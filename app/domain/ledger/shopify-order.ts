@@ -145,6 +145,11 @@ function sum<T>(items: T[], value: (item: T) => number): number {
   return items.reduce((total, item) => total + value(item), 0);
 }
 
+/** Negation that never produces -0 (which would leak into equality checks and JSON as "-0"). */
+function negate(value: number): number {
+  return value === 0 ? 0 : -value;
+}
+
 const RESTOCK_TYPES: RestockType[] = ["no_restock", "cancel", "return", "legacy_restock"];
 
 /** A refund body (refunds/create, or embedded in an order) in the ledger's terms. */
@@ -182,12 +187,12 @@ export function normalizeRefund(body: ShopifyRefundBody, shopCurrency: string, t
   const otherAdjustments = body.order_adjustments.filter((a) => a.kind !== "shipping_refund");
   const shipping = body.refund_shipping_lines.length
     ? shippingFromLines
-    : -sum(shippingAdjustments, (a) => m(a.amount_set, a.amount, "order_adjustments.amount"));
+    : negate(sum(shippingAdjustments, (a) => m(a.amount_set, a.amount, "order_adjustments.amount")));
   const shippingTax = body.refund_shipping_lines.length
     ? shippingTaxFromLines
-    : -sum(shippingAdjustments, (a) => m(a.tax_amount_set, a.tax_amount, "order_adjustments.tax_amount"));
-  const adjustments = -sum(otherAdjustments, (a) => m(a.amount_set, a.amount, "order_adjustments.amount"));
-  const adjustmentTax = -sum(otherAdjustments, (a) => m(a.tax_amount_set, a.tax_amount, "order_adjustments.tax_amount"));
+    : negate(sum(shippingAdjustments, (a) => m(a.tax_amount_set, a.tax_amount, "order_adjustments.tax_amount")));
+  const adjustments = negate(sum(otherAdjustments, (a) => m(a.amount_set, a.amount, "order_adjustments.amount")));
+  const adjustmentTax = negate(sum(otherAdjustments, (a) => m(a.tax_amount_set, a.tax_amount, "order_adjustments.tax_amount")));
   return {
     id: refundId,
     orderId: owner,

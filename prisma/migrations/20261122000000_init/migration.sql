@@ -47,7 +47,7 @@ CREATE TABLE "Customer" (
     "shopId" TEXT NOT NULL,
     "id" TEXT NOT NULL,
     "tags" TEXT NOT NULL DEFAULT '',
-    "updatedAt" DATETIME NOT NULL,
+    "tagsUpdatedAt" DATETIME NOT NULL,
 
     PRIMARY KEY ("shopId", "id")
 );

@@ -1,0 +1,52 @@
+/**
+ * The little dense linear algebra the models need (4x4 at most): Cholesky, and the inverse of a
+ * symmetric positive-definite matrix. Cholesky doubles as the positive-definiteness test for a
+ * Hessian, and its factor is what turns standard normals into correlated parameter draws.
+ */
+export type Matrix = number[][];
+
+/** Lower-triangular L with A = L·Lᵀ, or null when A is not (numerically) positive definite. */
+export function cholesky(a: Matrix): Matrix | null {
+  const n = a.length;
+  const l: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i][j];
+      for (let k = 0; k < j; k++) sum -= l[i][k] * l[j][k];
+      if (i === j) {
+        if (!(sum > 0) || !Number.isFinite(sum)) return null;
+        l[i][i] = Math.sqrt(sum);
+      } else {
+        l[i][j] = sum / l[j][j];
+      }
+    }
+  }
+  return l;
+}
+
+/** Inverse of a symmetric positive-definite matrix, or null when it is not positive definite. */
+export function inverseSpd(a: Matrix): Matrix | null {
+  const l = cholesky(a);
+  if (!l) return null;
+  const n = a.length;
+  // Invert L (lower triangular), then A⁻¹ = L⁻ᵀ·L⁻¹.
+  const li: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    li[i][i] = 1 / l[i][i];
+    for (let j = 0; j < i; j++) {
+      let sum = 0;
+      for (let k = j; k < i; k++) sum -= l[i][k] * li[k][j];
+      li[i][j] = sum / l[i][i];
+    }
+  }
+  const inv: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = 0;
+      for (let k = i; k < n; k++) sum += li[k][i] * li[k][j];
+      inv[i][j] = sum;
+      inv[j][i] = sum;
+    }
+  }
+  return inv;
+}
