@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.{ts,tsx}", "extensions/**/*.test.{ts,tsx}"],
     exclude: ["**/node_modules/**", "test/browser/**"],
-    setupFiles: ["test/setup/env.ts"],
+    setupFiles: ["test/setup/env.ts", "test/setup/dom.ts"],
     globalSetup: ["test/setup/global.ts"],
     environment: "node",
     pool: "forks",

@@ -8,7 +8,8 @@ export type ModelFitErrorCode =
   | "no-repeat-purchases" // every customer has x = 0: the repeat process is not identified
   | "non-positive-spend" // Gamma-Gamma was given a mean spend <= 0 (split those customers off first)
   | "no-finite-likelihood" // the likelihood is not finite anywhere the optimiser looked
-  | "infinite-mean"; // the fitted spend distribution has no finite mean (q <= 1)
+  | "infinite-mean" // the fitted spend distribution has no finite mean (q <= 1)
+  | "no-covariance"; // the fit has no parameter covariance (degenerate Hessian): no interval possible
 
 export class ModelFitError extends Error {
   constructor(

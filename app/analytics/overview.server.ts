@@ -1,0 +1,96 @@
+/**
+ * The Overview figures of a shop, computed from the ledger with SQL aggregates.
+ *
+ * Definitions (the same everywhere in the app):
+ * - an order counts unless it is cancelled (test orders are never stored);
+ * - net revenue = merchandise after discounts + shipping charged, excluding taxes, duties, tips and
+ *   gift cards, minus refunds (merchandise, shipping and refund adjustments) of those orders;
+ * - customers are distinct customer ids with at least one counted order; guest orders count in
+ *   orders and revenue but belong to no customer;
+ * - repeat-purchase rate = customers with two or more counted orders / customers.
+ */
+import type { Db } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import { divideRounded } from "~/domain/money/money";
+import type { ShopSettings } from "~/shops/shops.server";
+
+export interface OverviewFigures {
+  orders: number;
+  cancelledOrders: number;
+  guestOrders: number;
+  customers: number;
+  repeatCustomers: number;
+  grossSales: number;
+  discounts: number;
+  netSales: number;
+  shippingCharged: number;
+  refunds: number;
+  netRevenue: number;
+  averageOrderValue: number | null;
+  repeatPurchaseRate: number | null;
+  firstOrderAt: Date | null;
+  lastOrderAt: Date | null;
+  lastDataAt: Date | null;
+  lastWebhookAt: Date | null;
+}
+
+const toNumber = (value: bigint | number | null | undefined): number => {
+  const result = Number(value ?? 0);
+  if (!Number.isSafeInteger(result)) throw new RangeError("Aggregate is too large to represent exactly");
+  return result;
+};
+
+export async function getOverview(db: Db, shop: ShopSettings): Promise<OverviewFigures> {
+  const shopId = shop.id;
+  const counted = { shopId, cancelledAt: null };
+  const [totals, cancelledOrders, guestOrders, customerRows, refundRows] = await Promise.all([
+    db.order.aggregate({
+      where: counted,
+      _count: { _all: true },
+      _sum: { grossSales: true, discounts: true, netSales: true, shippingCharged: true },
+      _min: { processedAt: true },
+      _max: { processedAt: true },
+    }),
+    db.order.count({ where: { shopId, cancelledAt: { not: null } } }),
+    db.order.count({ where: { ...counted, customerId: null } }),
+    db.$queryRaw<{ customers: bigint | number; repeaters: bigint | number | null }[]>(Prisma.sql`
+      SELECT COUNT(*) AS customers, SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS repeaters
+      FROM (
+        SELECT "customerId", COUNT(*) AS n FROM "Order"
+        WHERE "shopId" = ${shopId} AND "cancelledAt" IS NULL AND "customerId" IS NOT NULL
+        GROUP BY "customerId"
+      ) AS per_customer`),
+    db.$queryRaw<{ refunded: bigint | number | null }[]>(Prisma.sql`
+      SELECT SUM(r."merchandise" + r."shipping" + r."adjustments") AS refunded
+      FROM "Refund" r JOIN "Order" o ON o."shopId" = r."shopId" AND o."id" = r."orderId"
+      WHERE r."shopId" = ${shopId} AND o."cancelledAt" IS NULL`),
+  ]);
+
+  const orders = totals._count._all;
+  const netSales = toNumber(totals._sum.netSales);
+  const shippingCharged = toNumber(totals._sum.shippingCharged);
+  const refunds = toNumber(refundRows[0]?.refunded);
+  const netRevenue = netSales + shippingCharged - refunds;
+  const customers = toNumber(customerRows[0]?.customers);
+  const repeatCustomers = toNumber(customerRows[0]?.repeaters);
+
+  return {
+    orders,
+    cancelledOrders,
+    guestOrders,
+    customers,
+    repeatCustomers,
+    grossSales: toNumber(totals._sum.grossSales),
+    discounts: toNumber(totals._sum.discounts),
+    netSales,
+    shippingCharged,
+    refunds,
+    netRevenue,
+    averageOrderValue: orders ? divideRounded(netRevenue, orders) : null,
+    repeatPurchaseRate: customers ? repeatCustomers / customers : null,
+    firstOrderAt: totals._min.processedAt ?? null,
+    lastOrderAt: totals._max.processedAt ?? null,
+    lastDataAt: shop.lastOrderAt,
+    lastWebhookAt: shop.lastWebhookAt,
+  };
+}
