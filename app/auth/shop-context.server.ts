@@ -5,7 +5,7 @@
 import db from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { getShop, registerShopFromAdmin, type ShopSettings } from "~/shops/shops.server";
-import { DEMO_SHOP_DOMAIN, isDemoRequest } from "./demo-mode.server";
+import { assertDemoDatabase, DEMO_SHOP_DOMAIN, isDemoRequest } from "./demo-mode.server";
 
 type AdminContext = Awaited<ReturnType<typeof authenticate.admin>>;
 
@@ -15,8 +15,13 @@ export interface ShopContext {
   admin: AdminContext["admin"] | null;
 }
 
+// Checked once per process: a database with real shops in it never serves the demo.
+let demoDatabaseChecked: Promise<void> | null = null;
+
 export async function requireShop(request: Request, context: unknown): Promise<ShopContext> {
   if (isDemoRequest(request, context)) {
+    demoDatabaseChecked ??= assertDemoDatabase(db);
+    await demoDatabaseChecked;
     const shop = await getShop(db, DEMO_SHOP_DOMAIN);
     if (!shop?.isDemo) throw new Response("The demo store has not been generated: run npm run demo", { status: 503 });
     return { shop, demo: true, admin: null };

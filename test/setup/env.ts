@@ -5,7 +5,8 @@
 import { copyFileSync } from "node:fs";
 import path from "node:path";
 
-const dir = path.resolve(".data/test");
+const dir = process.env.TEST_RUN_DIR;
+if (!dir) throw new Error("TEST_RUN_DIR is not set: run the tests through vitest (test/setup/global.ts)");
 const worker = process.env.VITEST_POOL_ID ?? "0";
 const file = path.join(dir, `worker-${worker}-${process.pid}.sqlite`);
 copyFileSync(path.join(dir, "template.sqlite"), file);

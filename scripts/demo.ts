@@ -1,0 +1,121 @@
+/**
+ * `npm run demo`: a local demo store on the embedded default (SQLite), served at http://localhost:3000/app.
+ *
+ * 1. migrates its own database file (.data/demo.sqlite, never the app's real database);
+ * 2. generates the demo store's orders (deterministic) and ingests them through the same
+ *    normalize-and-ingest path as the order webhooks — never straight into tables;
+ * 3. builds the app if the build is missing or older than the sources;
+ * 4. serves it on loopback in demo mode.
+ *
+ * Flags: --orders N --customers N --seed N --months N --port N --reseed --no-serve
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+const started = performance.now();
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const { values: flags } = parseArgs({
+  options: {
+    orders: { type: "string" },
+    customers: { type: "string" },
+    seed: { type: "string", default: "1" },
+    months: { type: "string" },
+    port: { type: "string", default: process.env.PORT ?? "3000" },
+    reseed: { type: "boolean", default: false },
+    "no-serve": { type: "boolean", default: false },
+  },
+});
+
+const dataDir = path.join(root, ".data");
+mkdirSync(dataDir, { recursive: true });
+process.env.DATABASE_URL ??= `file:${path.join(dataDir, "demo.sqlite")}`;
+process.env.DEMO_MODE = "1";
+process.env.NODE_ENV = "production";
+// The Shopify library needs settings to start; in demo mode nothing is ever sent to Shopify.
+process.env.SHOPIFY_API_KEY ??= "demo-api-key";
+process.env.SHOPIFY_API_SECRET ??= "demo-api-secret";
+process.env.SHOPIFY_APP_URL ??= `http://localhost:${flags.port}`;
+process.env.SCOPES ??= "read_orders";
+
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+const step = (message: string) => console.log(`[demo ${seconds()}s] ${message}`);
+
+function migrate() {
+  execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
+    cwd: root,
+    env: process.env,
+    stdio: "pipe",
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === "generated") continue;
+      newest = Math.max(newest, newestMtime(full));
+    } else newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfStale() {
+  const output = path.join(root, "build/server/index.js");
+  const sources = Math.max(newestMtime(path.join(root, "app")), statSync(path.join(root, "package.json")).mtimeMs);
+  if (existsSync(output) && statSync(output).mtimeMs > sources) return step("build is up to date");
+  step("building the app (vite build)...");
+  execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  step("build done");
+}
+
+async function seed() {
+  const { default: db } = await import("~/db.server");
+  const { assertDemoDatabase } = await import("~/auth/demo-mode.server");
+  const { DEMO_SHOP, generateOrders } = await import("~/demo/generator");
+  const { seedDemoStore } = await import("~/demo/seed.server");
+
+  await assertDemoDatabase(db);
+  const options = {
+    seed: Number(flags.seed),
+    ...(flags.orders ? { orders: Number(flags.orders) } : {}),
+    ...(flags.customers ? { customers: Number(flags.customers) } : {}),
+    ...(flags.months ? { months: Number(flags.months) } : {}),
+  };
+  const marker = path.join(dataDir, "demo.json");
+  const signature = JSON.stringify(options);
+  const previous = existsSync(marker) ? (JSON.parse(readFileSync(marker, "utf8")) as { signature?: string }) : {};
+  const stored = await db.order.count({ where: { shopId: DEMO_SHOP.domain } });
+  if (!flags.reseed && previous.signature === signature && stored > 0) {
+    step(`demo store already generated (${stored} orders)`);
+    return;
+  }
+  step(`generating and ingesting the demo store ${signature}...`);
+  const result = await seedDemoStore(db, generateOrders(options), {
+    onProgress: (done) => process.stdout.write(`\r[demo ${seconds()}s] ingested ${done} orders`),
+  });
+  process.stdout.write("\n");
+  step(
+    `ingested ${result.orders} orders (${result.skippedTest} test orders skipped) in ${(result.ms / 1000).toFixed(1)}s: ` +
+      `${Math.round(result.orders / (result.ms / 1000))} orders/s`,
+  );
+  writeFileSync(marker, JSON.stringify({ signature, seededAt: new Date().toISOString(), ...result }, null, 2));
+}
+
+step(`database ${process.env.DATABASE_URL}`);
+migrate();
+step("migrations applied");
+await seed();
+buildIfStale();
+if (!flags["no-serve"]) {
+  // @ts-expect-error server.mjs is plain JavaScript
+  const { startServer } = await import("../server.mjs");
+  await startServer({ port: Number(flags.port), host: "127.0.0.1", demo: true });
+  step(`demo ready: http://localhost:${flags.port}/app (Ctrl+C to stop)`);
+}
