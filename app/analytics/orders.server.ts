@@ -4,6 +4,7 @@
 import type { Db } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { orderNetRevenue } from "~/domain/ledger/types";
+import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
 
 export interface OrderRow {
   id: string;
@@ -50,12 +51,13 @@ export async function listOrders(
     }),
     db.order.count({ where: where(shopId, filter) }),
   ]);
-  const refunds = orders.length
-    ? await db.refund.findMany({
-        where: { shopId, orderId: { in: orders.map((order) => order.id) } },
-        select: { orderId: true, merchandise: true, shipping: true, adjustments: true },
-      })
-    : [];
+  const refunds = [];
+  for (const ids of chunk(orders.map((order) => order.id), IDS_PER_QUERY)) {
+    refunds.push(...(await db.refund.findMany({
+      where: { shopId, orderId: { in: ids } },
+      select: { orderId: true, merchandise: true, shipping: true, adjustments: true },
+    })));
+  }
   const byOrder = new Map<string, { merchandise: number; shipping: number; adjustments: number }[]>();
   for (const refund of refunds) {
     const list = byOrder.get(refund.orderId) ?? [];

@@ -11,6 +11,7 @@
 import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import type { LedgerOrder, LedgerRefund } from "~/domain/ledger/types";
+import { chunk, IDS_PER_QUERY, insertRows } from "~/lib/chunks";
 
 export interface WebhookReceiptInput {
   webhookId: string;
@@ -95,10 +96,10 @@ async function applyOrders(tx: Tx, shopId: string, orders: LedgerOrder[]): Promi
     }
   }
 
-  const ids = [...newest.keys()];
-  const stored = ids.length
-    ? await tx.order.findMany({ where: { shopId, id: { in: ids } }, select: { id: true, sourceUpdatedAt: true } })
-    : [];
+  const stored: { id: string; sourceUpdatedAt: Date }[] = [];
+  for (const ids of chunk([...newest.keys()], IDS_PER_QUERY)) {
+    stored.push(...(await tx.order.findMany({ where: { shopId, id: { in: ids } }, select: { id: true, sourceUpdatedAt: true } })));
+  }
   const storedAt = new Map(stored.map((row) => [row.id, row.sourceUpdatedAt]));
   const toApply = [...newest.values()].filter((order) => {
     const at = storedAt.get(order.id);
@@ -108,12 +109,18 @@ async function applyOrders(tx: Tx, shopId: string, orders: LedgerOrder[]): Promi
   });
 
   if (toApply.length) {
-    const applyIds = toApply.map((order) => order.id);
-    await tx.orderLine.deleteMany({ where: { shopId, orderId: { in: applyIds } } });
-    await tx.order.deleteMany({ where: { shopId, id: { in: applyIds } } });
-    await tx.order.createMany({ data: toApply.map((order) => orderRow(shopId, order)) });
-    await tx.orderLine.createMany({
-      data: toApply.flatMap((order) =>
+    // Only orders already stored have old rows to replace.
+    const replaced = toApply.filter((order) => storedAt.has(order.id)).map((order) => order.id);
+    for (const ids of chunk(replaced, IDS_PER_QUERY)) {
+      await tx.orderLine.deleteMany({ where: { shopId, orderId: { in: ids } } });
+      await tx.order.deleteMany({ where: { shopId, id: { in: ids } } });
+    }
+    const now = new Date();
+    await insertRows(tx, "Order", toApply.map((order) => orderRow(shopId, order, now)));
+    await insertRows(
+      tx,
+      "OrderLine",
+      toApply.flatMap((order) =>
         order.lines.map((line) => ({
           shopId,
           id: line.id,
@@ -130,7 +137,7 @@ async function applyOrders(tx: Tx, shopId: string, orders: LedgerOrder[]): Promi
           netSales: big(line.netSales),
         })),
       ),
-    });
+    );
     counts.applied = toApply.length;
     await upsertCustomers(tx, shopId, toApply);
   }
@@ -142,12 +149,13 @@ async function applyOrders(tx: Tx, shopId: string, orders: LedgerOrder[]): Promi
   return counts;
 }
 
-function orderRow(shopId: string, order: LedgerOrder) {
+function orderRow(shopId: string, order: LedgerOrder, ingestedAt: Date) {
   return {
     shopId,
     id: order.id,
     name: order.name,
     customerId: order.customerId,
+    customerTags: order.customerTags ?? "",
     createdAt: order.createdAt,
     processedAt: order.processedAt,
     sourceUpdatedAt: order.sourceUpdatedAt,
@@ -170,16 +178,21 @@ function orderRow(shopId: string, order: LedgerOrder) {
     giftCardsSold: big(order.giftCardsSold),
     totalPrice: big(order.totalPrice),
     itemCount: order.itemCount,
+    ingestedAt,
   };
 }
 
-/** Refunds are immutable in Shopify, so replacing a stored copy by id writes the same values. */
-export async function writeRefunds(tx: Tx, shopId: string, refunds: LedgerRefund[]): Promise<void> {
-  const ids = refunds.map((refund) => refund.id);
-  await tx.refundLine.deleteMany({ where: { shopId, refundId: { in: ids } } });
-  await tx.refund.deleteMany({ where: { shopId, id: { in: ids } } });
-  await tx.refund.createMany({
-    data: refunds.map((refund) => ({
+/** Refunds are immutable in Shopify: a refund id already stored is skipped, a new one is inserted. */
+export async function writeRefunds(tx: Tx, shopId: string, incoming: LedgerRefund[]): Promise<void> {
+  const known = new Set<string>();
+  for (const ids of chunk(incoming.map((refund) => refund.id), IDS_PER_QUERY)) {
+    for (const row of await tx.refund.findMany({ where: { shopId, id: { in: ids } }, select: { id: true } })) known.add(row.id);
+  }
+  const refunds = incoming.filter((refund) => !known.has(refund.id));
+  await insertRows(
+    tx,
+    "Refund",
+    refunds.map((refund) => ({
       shopId,
       id: refund.id,
       orderId: refund.orderId,
@@ -191,9 +204,11 @@ export async function writeRefunds(tx: Tx, shopId: string, refunds: LedgerRefund
       restockedItems: refund.restockedItems,
       returnedItems: refund.returnedItems,
     })),
-  });
-  await tx.refundLine.createMany({
-    data: refunds.flatMap((refund) =>
+  );
+  await insertRows(
+    tx,
+    "RefundLine",
+    refunds.flatMap((refund) =>
       refund.lines.map((line) => ({
         shopId,
         id: line.id,
@@ -206,38 +221,18 @@ export async function writeRefunds(tx: Tx, shopId: string, refunds: LedgerRefund
         tax: big(line.tax),
       })),
     ),
-  });
+  );
 }
 
-/** Customer rows carry level-1 data only (id, tags); the newest snapshot's tags win. */
+/** Customer rows carry level-1 data only (the id); one is created the first time an id is seen. */
 async function upsertCustomers(tx: Tx, shopId: string, orders: LedgerOrder[]): Promise<void> {
-  const latest = new Map<string, { tags: string; at: Date }>();
-  for (const order of orders) {
-    if (!order.customerId) continue;
-    const current = latest.get(order.customerId);
-    if (!current || order.sourceUpdatedAt > current.at) {
-      latest.set(order.customerId, { tags: order.customerTags ?? "", at: order.sourceUpdatedAt });
+  const ids = [...new Set(orders.flatMap((order) => (order.customerId ? [order.customerId] : [])))];
+  const known = new Set<string>();
+  for (const part of chunk(ids, IDS_PER_QUERY)) {
+    for (const row of await tx.customer.findMany({ where: { shopId, id: { in: part } }, select: { id: true } })) {
+      known.add(row.id);
     }
   }
-  if (!latest.size) return;
-  const existing = await tx.customer.findMany({
-    where: { shopId, id: { in: [...latest.keys()] } },
-    select: { id: true, tags: true, tagsUpdatedAt: true },
-  });
-  const known = new Map(existing.map((row) => [row.id, row]));
-  const create: { shopId: string; id: string; tags: string; tagsUpdatedAt: Date }[] = [];
-  for (const [id, value] of latest) {
-    const row = known.get(id);
-    if (!row) {
-      create.push({ shopId, id, tags: value.tags, tagsUpdatedAt: value.at });
-    } else if (value.at > row.tagsUpdatedAt) {
-      // The timestamp moves even when the tags are unchanged, so an older snapshot arriving later
-      // cannot bring back tags that a newer one had replaced.
-      await tx.customer.update({
-        where: { shopId_id: { shopId, id } },
-        data: { tags: value.tags, tagsUpdatedAt: value.at },
-      });
-    }
-  }
-  if (create.length) await tx.customer.createMany({ data: create });
+  const now = new Date();
+  await insertRows(tx, "Customer", ids.filter((id) => !known.has(id)).map((id) => ({ shopId, id, firstSeen: now })));
 }

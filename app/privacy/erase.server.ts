@@ -4,6 +4,7 @@
  * the rows of every Prisma model after an erase.
  */
 import type { Db } from "~/db.server";
+import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
 
 /** Removes every row the app holds for a shop, its sessions included. Returns rows deleted per table. */
 export async function deleteShopData(db: Db, shop: string): Promise<Record<string, number>> {
@@ -35,12 +36,14 @@ export async function redactCustomer(
   return db.$transaction(async (tx) => {
     const owned = await tx.order.findMany({ where: { shopId: shop, customerId }, select: { id: true } });
     const ids = [...new Set([...orderIds, ...owned.map((row) => row.id)])];
-    const byOrder = { shopId: shop, orderId: { in: ids } };
-    const counts: Record<string, number> = {};
-    counts.refundLine = (await tx.refundLine.deleteMany({ where: byOrder })).count;
-    counts.refund = (await tx.refund.deleteMany({ where: byOrder })).count;
-    counts.orderLine = (await tx.orderLine.deleteMany({ where: byOrder })).count;
-    counts.order = (await tx.order.deleteMany({ where: { shopId: shop, id: { in: ids } } })).count;
+    const counts: Record<string, number> = { refundLine: 0, refund: 0, orderLine: 0, order: 0 };
+    for (const part of chunk(ids, IDS_PER_QUERY)) {
+      const byOrder = { shopId: shop, orderId: { in: part } };
+      counts.refundLine += (await tx.refundLine.deleteMany({ where: byOrder })).count;
+      counts.refund += (await tx.refund.deleteMany({ where: byOrder })).count;
+      counts.orderLine += (await tx.orderLine.deleteMany({ where: byOrder })).count;
+      counts.order += (await tx.order.deleteMany({ where: { shopId: shop, id: { in: part } } })).count;
+    }
     counts.customer = (await tx.customer.deleteMany({ where: { shopId: shop, id: customerId } })).count;
     return counts;
   });

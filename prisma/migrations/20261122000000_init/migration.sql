@@ -46,8 +46,7 @@ CREATE TABLE "WebhookReceipt" (
 CREATE TABLE "Customer" (
     "shopId" TEXT NOT NULL,
     "id" TEXT NOT NULL,
-    "tags" TEXT NOT NULL DEFAULT '',
-    "tagsUpdatedAt" DATETIME NOT NULL,
+    "firstSeen" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     PRIMARY KEY ("shopId", "id")
 );
@@ -58,6 +57,7 @@ CREATE TABLE "Order" (
     "id" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "customerId" TEXT,
+    "customerTags" TEXT NOT NULL DEFAULT '',
     "createdAt" DATETIME NOT NULL,
     "processedAt" DATETIME NOT NULL,
     "sourceUpdatedAt" DATETIME NOT NULL,
