@@ -18,7 +18,6 @@ export function createDb(url = databaseUrl()): PrismaClient {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __marginLtvDb: PrismaClient | undefined;
 }
 

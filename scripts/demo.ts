@@ -88,7 +88,8 @@ async function seed() {
     ...(flags.customers ? { customers: Number(flags.customers) } : {}),
     ...(flags.months ? { months: Number(flags.months) } : {}),
   };
-  const marker = path.join(dataDir, "demo.json");
+  // What was generated into this database file, so a restart with the same flags skips the seed.
+  const marker = `${process.env.DATABASE_URL!.replace(/^file:/, "")}.seed.json`;
   const signature = JSON.stringify(options);
   const previous = existsSync(marker) ? (JSON.parse(readFileSync(marker, "utf8")) as { signature?: string }) : {};
   const stored = await db.order.count({ where: { shopId: DEMO_SHOP.domain } });
@@ -114,7 +115,6 @@ step("migrations applied");
 await seed();
 buildIfStale();
 if (!flags["no-serve"]) {
-  // @ts-expect-error server.mjs is plain JavaScript
   const { startServer } = await import("../server.mjs");
   await startServer({ port: Number(flags.port), host: "127.0.0.1", demo: true });
   step(`demo ready: http://localhost:${flags.port}/app (Ctrl+C to stop)`);

@@ -108,7 +108,7 @@ export default function Overview() {
               definition="Net revenue divided by orders." />
             <MetricCard label="Repeat-purchase rate" value={figures.repeatPurchaseRate === null ? "–" : percent(figures.repeatPurchaseRate)}
               definition={`${count(figures.repeatCustomers)} of ${count(figures.customers)} customers ordered at least twice.`} />
-            <MetricCard label="Order history"
+            <MetricCard label="Order history" compact
               value={figures.firstOrderAt && figures.lastOrderAt ? `${dateInZone(figures.firstOrderAt, zone)} – ${dateInZone(figures.lastOrderAt, zone)}` : "–"}
               definition="First and last order date, in the shop's time zone." />
           </InlineGrid>

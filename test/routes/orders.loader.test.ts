@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loader as overviewLoader } from "~/routes/app._index";
@@ -10,7 +11,7 @@ import { orderBody } from "../support/orders";
 import { SHOP, STORE } from "./overview.fixture";
 
 const BIG_SHOP = "many-orders.myshopify.com";
-const call = async <T>(fn: (args: { request: Request; params: object; context: object }) => Promise<T>, url: string, shop = SHOP) =>
+const call = async <T>(fn: (args: LoaderFunctionArgs) => Promise<T>, url: string, shop = SHOP) =>
   fn({ request: await adminRequest(url, shop), params: {}, context: {} });
 
 beforeAll(async () => {
