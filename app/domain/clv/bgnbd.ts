@@ -11,7 +11,8 @@ import betaln from "@stdlib/math-base-special-betaln";
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { ModelFitError } from "./errors";
-import { maximizeLikelihood, uncertaintyAt, type FitDiagnostics, type FitOptions } from "./fitting";
+import { laterRatioBound } from "./hypergeometric";
+import { maximizeLikelihood, type FitDiagnostics, type FitOptions } from "./fitting";
 import type { ObjectiveWithGradient } from "./optimize";
 import { groupRfm, validateRfmRow, type GroupedRfm, type RfmRow } from "./rows";
 
@@ -23,6 +24,9 @@ export interface BgNbdParams {
 }
 
 export const BGNBD_PARAM_NAMES = ["r", "alpha", "a", "b"] as const;
+
+/** ~50 ms of work; reached only for horizons ~10⁷ times longer than α + T. */
+const MAX_SERIES_TERMS = 10_000_000;
 
 export interface BgNbdFit extends FitDiagnostics {
   params: BgNbdParams;
@@ -39,7 +43,10 @@ export interface BgNbdFit extends FitDiagnostics {
 }
 
 export interface BgNbdFitOptions extends FitOptions {
-  /** Starting values; the default is derived from the data. */
+  /**
+   * Starting values, tried alongside the default start (derived from the data); the better maximum
+   * wins. Ignored unless all four are positive and finite.
+   */
   initial?: BgNbdParams;
 }
 
@@ -81,48 +88,54 @@ function evaluate(params: BgNbdParams, data: GroupedRfm, grad: number[] | null):
     }
   }
   const lnAlpha = Math.log(alpha);
+  // ln(α + t) and 1/(α + t) once per distinct time (summaries on a day grid share few values).
+  const timeTable = (times: readonly number[]): [Float64Array, Float64Array] => [
+    Float64Array.from(times, (t) => Math.log(alpha + t)),
+    Float64Array.from(times, (t) => 1 / (alpha + t)),
+  ];
+  const [lnT, invT] = timeTable(data.distinctT);
+  const [lnTx, invTx] = timeTable(data.distinctTx);
   let ll = 0;
   let gr = 0;
   let gAlpha = 0;
   let ga = 0;
   let gb = 0;
-  const n = data.x.length;
+  const { x: xs, weight, xIndex, TIndex, txIndex } = data;
+  const withGradient = grad !== null;
+  const n = xs.length;
   for (let i = 0; i < n; i++) {
-    const x = data.x[i];
-    const j = data.xIndex[i];
-    const w = data.weight[i];
-    const aT = alpha + data.T[i];
-    const lnT = Math.log(aT);
+    const x = xs[i];
+    const j = xIndex[i];
+    const w = weight[i];
+    const kT = TIndex[i];
     const rx = r + x;
-    const l1 = lb1[j] - rx * lnT;
+    const l1 = lb1[j] - rx * lnT[kT];
     let lse = l1;
     let w2 = 0; // posterior weight of the "dropped out after the last purchase" term
-    let lnTx = 0;
-    let aTx = 1;
+    const kTx = txIndex[i];
     if (x > 0) {
-      aTx = alpha + data.tx[i];
-      lnTx = Math.log(aTx);
-      const d = lb2[j] - rx * lnTx - l1;
+      // log-sum-exp of the two terms; log(1 + e) with e <= 1 is accurate to the LL's absolute precision.
+      const d = lb2[j] - rx * lnTx[kTx] - l1;
       if (d > 0) {
         const e = Math.exp(-d);
-        lse = l1 + d + Math.log1p(e);
+        lse = l1 + d + Math.log(1 + e);
         w2 = 1 / (1 + e);
       } else {
         const e = Math.exp(d);
-        lse = l1 + Math.log1p(e);
+        lse = l1 + Math.log(1 + e);
         w2 = e / (1 + e);
       }
     }
     ll += w * (cGamma[j] + r * lnAlpha + lse);
-    if (grad) {
+    if (withGradient) {
       const w1 = 1 - w2;
-      gr += w * (dR[j] + lnAlpha - w1 * lnT - w2 * lnTx);
-      gAlpha += w * (r / alpha - rx * (w1 / aT + (x > 0 ? w2 / aTx : 0)));
+      gr += w * (dR[j] + lnAlpha - w1 * lnT[kT] - w2 * lnTx[kTx]);
+      gAlpha += w * (r / alpha - rx * (w1 * invT[kT] + w2 * invTx[kTx]));
       ga += w * (w1 * dA1[j] + w2 * dA2[j]);
       gb += w * (w1 * dB1[j] + w2 * dB2[j]);
     }
   }
-  if (grad) {
+  if (grad !== null) {
     grad[0] = gr;
     grad[1] = gAlpha;
     grad[2] = ga;
@@ -178,9 +191,10 @@ export function fitBgNbd(rows: readonly RfmRow[], options: BgNbdFitOptions = {})
     .filter((p): p is BgNbdParams => p !== undefined && toVector(p).every((v) => v > 0 && Number.isFinite(v)))
     .map((p) => toVector(p).map(Math.log));
   const fn = objective(data);
-  const { logParams, meanNll, diagnostics } = maximizeLikelihood(fn, starts, options);
+  // A caller's start is always compared with the default one: a bad start can end on a flat ridge.
+  const minStarts = options.initial ? 2 : 1;
+  const { logParams, meanNll, diagnostics, uncertainty } = maximizeLikelihood(fn, starts, data.totalWeight, options, minStarts);
   const params = fromVector(logParams.map(Math.exp));
-  const uncertainty = diagnostics.atBoundary ? null : uncertaintyAt(fn, logParams, data.totalWeight);
   return {
     ...diagnostics,
     params,
@@ -223,14 +237,32 @@ function expectationCore({ r, alpha, a, b }: BgNbdParams, t: number, x: number, 
   const p = a + b - 1 - r;
   let term = p * z;
   let sum = term;
-  const hump = Math.abs(p) + a + 2;
-  const tailFactor = z / (1 - z);
-  for (let k = 1; k < 10_000_000; k++) {
+  let converged = term === 0;
+  // term_(k+1)/term_k = z·((k+p)/(k+1))·((k+a−1)/(k+c)): stop once a geometric bound on the tail is negligible.
+  for (let k = 1; k < MAX_SERIES_TERMS && !converged; k++) {
     term *= ((p + k) * (a + k - 1) * z) / ((c + k) * (k + 1));
     sum += term;
-    if (term === 0 || (k > hump && Math.abs(term) * tailFactor <= 1e-16 * Math.abs(sum))) break;
+    // The bound costs two divisions: only look once the term is already small.
+    if (term === 0) converged = true;
+    else if (Math.abs(term) <= 1e-12 * Math.abs(sum)) {
+      const rho = laterRatioBound(z, k + 1, p, a - 1, c);
+      converged = rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= 1e-16 * Math.abs(sum);
+    }
+  }
+  if (!converged) {
+    throw new RangeError(`BG/NBD expectation series did not converge: horizon ${t} is too long relative to alpha + T = ${alpha + T}`);
   }
   return c * head - Math.exp(am1 * lnOneMinusZ) * sum;
+}
+
+/**
+ * E[Y(t) | x, T, alive]: the conditional expectation divided by P(alive). It does not depend on t_x, so
+ * callers valuing many customers can compute it once per (x, T) and multiply by each P(alive).
+ */
+export function expectedPurchasesIfAlive(params: BgNbdParams, t: number, row: Pick<RfmRow, "frequency" | "T">): number {
+  validateRfmRow({ frequency: row.frequency, recency: 0, T: row.T }, 0);
+  if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`horizon t must be finite and >= 0, got ${t}`);
+  return expectationCore(params, t, row.frequency, row.T);
 }
 
 /** E[X(t)]: expected repeat purchases in (0, t] for a customer who has just made a first purchase. */
@@ -253,8 +285,9 @@ export function conditionalExpectedPurchases(params: BgNbdParams, t: number, row
  */
 export function conditionalExpectedPurchasesAt(params: BgNbdParams, horizons: readonly number[], row: RfmRow): number[] {
   validateRfmRow(row, 0);
+  for (const t of horizons) if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`horizon t must be finite and >= 0, got ${t}`);
   const alive = aliveGivenValidRow(params, row.frequency, row.recency, row.T);
-  return horizons.map((t) => (t > 0 ? expectationCore(params, t, row.frequency, row.T) * alive : 0));
+  return horizons.map((t) => expectationCore(params, t, row.frequency, row.T) * alive);
 }
 
 /** P(X(t) = n) for a new customer (FHL05 eq. 8). */

@@ -13,9 +13,11 @@
  * This says how well the data pin down the *expected* aggregate; it is not a prediction interval for
  * what the customers will actually spend (which adds purchase-to-purchase noise on top). Draws whose
  * Gamma-Gamma parameters give an infinite expected spend (p·x + q <= 1) are redrawn and counted.
+ * Cost per draw: one series per month for each distinct (x, T), plus one multiplication per distinct
+ * customer: about 3 ms for the CDNOW sample and 130 ms for 250,000 customers on a day grid.
  */
-import type { BgNbdParams } from "./bgnbd";
-import { discountedValue, validateClvOptions, type ClvOptions } from "./discount";
+import { probabilityAlive, type BgNbdParams } from "./bgnbd";
+import { discountedPurchasesIfAlive, discountedValue, validateClvOptions, type ClvOptions } from "./discount";
 import { ModelFitError } from "./errors";
 import type { GammaGammaParams } from "./gamma-gamma";
 import { cholesky } from "./linalg";
@@ -23,7 +25,7 @@ import { expectedMarginPerOrder, marginGroupOf } from "./margin";
 import { createRng, type Rng } from "./random";
 import type { RfmRow } from "./rows";
 
-export { discountedValue, unitsPerMonth, type ClvOptions } from "./discount";
+export { discountedPurchases, discountedPurchasesIfAlive, discountedValue, unitsPerMonth, type ClvOptions } from "./discount";
 
 export interface ClvCustomer extends RfmRow {
   /** Mean margin (or spend) of the repeat orders; 0 when x = 0. */
@@ -66,27 +68,80 @@ export interface AggregateInterval {
   method: "asymptotic-normal-parameter-draws";
 }
 
-interface Group {
-  row: ClvCustomer;
-  count: number;
+/**
+ * Customers flattened by what each part of the CLV depends on, so a draw evaluates every part once:
+ * the expensive series by (x, T), P(alive) by (x, t_x, T), the expected margin by (x, z̄).
+ */
+interface Portfolio {
+  cores: { frequency: number; T: number }[];
+  histories: RfmRow[];
+  historyCore: Int32Array;
+  leaves: ClvCustomer[];
+  leafHistory: Int32Array;
+  leafCount: Float64Array;
+  customers: number;
+  /** Smallest x whose spend comes from Gamma-Gamma (Infinity when none). */
+  minModelledX: number;
 }
 
-/** Customers with identical inputs have identical CLV: evaluate each distinct one once per draw. */
-function groupCustomers(customers: readonly ClvCustomer[]): Group[] {
-  const groups = new Map<string, Group>();
+function preparePortfolio(customers: readonly ClvCustomer[]): Portfolio {
+  const coreIndex = new Map<string, number>();
+  const historyIndex = new Map<string, number>();
+  const leafIndex = new Map<string, number>();
+  const cores: Portfolio["cores"] = [];
+  const histories: RfmRow[] = [];
+  const historyCore: number[] = [];
+  const leaves: ClvCustomer[] = [];
+  const leafHistory: number[] = [];
+  const leafCount: number[] = [];
+  let minModelledX = Infinity;
   for (const c of customers) {
+    const count = c.count ?? 1;
     const m = c.frequency === 0 ? 0 : c.monetaryValue;
-    const key = `${c.frequency}|${c.recency}|${c.T}|${m}`;
-    const group = groups.get(key);
-    if (group) group.count += c.count ?? 1;
-    else groups.set(key, { row: { frequency: c.frequency, recency: c.recency, T: c.T, monetaryValue: m }, count: c.count ?? 1 });
+    if (marginGroupOf({ frequency: c.frequency, monetaryValue: m }) === "modelled") minModelledX = Math.min(minModelledX, c.frequency);
+    const coreKey = `${c.frequency}|${c.T}`;
+    let core = coreIndex.get(coreKey);
+    if (core === undefined) {
+      coreIndex.set(coreKey, (core = cores.length));
+      cores.push({ frequency: c.frequency, T: c.T });
+    }
+    const historyKey = `${coreKey}|${c.recency}`;
+    let history = historyIndex.get(historyKey);
+    if (history === undefined) {
+      historyIndex.set(historyKey, (history = histories.length));
+      histories.push({ frequency: c.frequency, recency: c.recency, T: c.T });
+      historyCore.push(core);
+    }
+    const leafKey = `${historyKey}|${m}`;
+    const leaf = leafIndex.get(leafKey);
+    if (leaf === undefined) {
+      leafIndex.set(leafKey, leaves.length);
+      leaves.push({ frequency: c.frequency, recency: c.recency, T: c.T, monetaryValue: m });
+      leafHistory.push(history);
+      leafCount.push(count);
+    } else {
+      leafCount[leaf] += count;
+    }
   }
-  return [...groups.values()];
+  return {
+    cores,
+    histories,
+    historyCore: Int32Array.from(historyCore),
+    leaves,
+    leafHistory: Int32Array.from(leafHistory),
+    leafCount: Float64Array.from(leafCount),
+    customers: leafCount.reduce((sum, n) => sum + n, 0),
+    minModelledX,
+  };
 }
 
-function total(bg: BgNbdParams, gg: GammaGammaParams, groups: readonly Group[], options: ClvOptions): number {
+function total(bg: BgNbdParams, gg: GammaGammaParams, portfolio: Portfolio, options: ClvOptions): number {
+  const ifAlive = portfolio.cores.map((core) => discountedPurchasesIfAlive(bg, core, options));
+  const purchases = portfolio.histories.map((h, i) => ifAlive[portfolio.historyCore[i]] * probabilityAlive(bg, h));
   let sum = 0;
-  for (const { row, count } of groups) sum += count * customerLifetimeValue(bg, gg, row, options);
+  portfolio.leaves.forEach((leaf, i) => {
+    sum += portfolio.leafCount[i] * purchases[portfolio.leafHistory[i]] * expectedMarginPerOrder(gg, leaf);
+  });
   return sum;
 }
 
@@ -123,8 +178,8 @@ export function aggregateClvInterval(
   if (!bgFit.logCovariance || !ggFit.logCovariance) {
     throw new ModelFitError("no-covariance", "a fit has no parameter covariance (degenerate Hessian): no interval can be computed");
   }
-  const groups = groupCustomers(customers);
-  const n = groups.reduce((s, g) => s + g.count, 0);
+  const portfolio = preparePortfolio(customers);
+  const n = portfolio.customers;
   if (n === 0) throw new ModelFitError("empty-input", "no customers to aggregate");
   const scale = statistic === "mean" ? 1 / n : 1;
   const rng = createRng(options.seed ?? 1);
@@ -132,10 +187,8 @@ export function aggregateClvInterval(
   const { p, q, v } = ggFit.params;
   const drawBg = drawer([r, alpha, a, b], bgFit.logCovariance, rng);
   const drawGg = drawer([p, q, v], ggFit.logCovariance, rng);
-  // Smallest x whose spend comes from Gamma-Gamma: a draw must give it a finite expected spend.
-  const minX = groups.reduce((m, g) => (marginGroupOf(g.row) === "modelled" ? Math.min(m, g.row.frequency) : m), Infinity);
-
-  const estimate = total(bgFit.params, ggFit.params, groups, options) * scale;
+  const minX = portfolio.minModelledX;
+  const estimate = total(bgFit.params, ggFit.params, portfolio, options) * scale;
   const values: number[] = [];
   let rejectedDraws = 0;
   while (values.length < draws) {
@@ -147,7 +200,7 @@ export function aggregateClvInterval(
       }
       continue;
     }
-    values.push(total({ r: dr, alpha: dAlpha, a: da, b: db }, { p: dp, q: dq, v: dv }, groups, options) * scale);
+    values.push(total({ r: dr, alpha: dAlpha, a: da, b: db }, { p: dp, q: dq, v: dv }, portfolio, options) * scale);
   }
   values.sort((x, y) => x - y);
   const mean = values.reduce((s, e) => s + e, 0) / draws;

@@ -4,7 +4,7 @@
  * with u time units per month and E(Y(t)) the BG/NBD conditional expectation. Purchases expected in
  * month i are discounted by a full month i (end-of-month convention, like lifetimes).
  */
-import { conditionalExpectedPurchasesAt, type BgNbdParams } from "./bgnbd";
+import { expectedPurchasesIfAlive, probabilityAlive, type BgNbdParams } from "./bgnbd";
 import type { RfmRow } from "./rows";
 import type { TimeUnit } from "./summary";
 
@@ -35,22 +35,30 @@ export function validateClvOptions({ months, monthlyDiscountRate, unitsPerMonth:
   if (!(u > 0) || !Number.isFinite(u)) throw new RangeError(`unitsPerMonth must be finite and > 0, got ${u}`);
 }
 
-/** Expected purchases in each month 1..months (differences of the cumulative expectation). */
-function monthlyPurchases(bg: BgNbdParams, row: RfmRow, options: ClvOptions): number[] {
-  const horizons = Array.from({ length: options.months + 1 }, (_, i) => i * options.unitsPerMonth);
-  const cumulative = conditionalExpectedPurchasesAt(bg, horizons, row);
-  return cumulative.slice(1).map((e, i) => e - cumulative[i]);
+/**
+ * Σ_i [E(Y(i·u)) − E(Y((i−1)·u))] / (1+d)^i: the discounted number of expected purchases. CLV is this
+ * times the expected value per purchase. It factors as P(alive | x, t_x, T) times the same sum for a
+ * customer known to be alive, which depends on (x, T) only: intervals compute that once per (x, T).
+ */
+export function discountedPurchases(bg: BgNbdParams, row: RfmRow, options: ClvOptions): number {
+  return probabilityAlive(bg, row) * discountedPurchasesIfAlive(bg, row, options);
+}
+
+export function discountedPurchasesIfAlive(bg: BgNbdParams, row: Pick<RfmRow, "frequency" | "T">, options: ClvOptions): number {
+  validateClvOptions(options);
+  let total = 0;
+  let factor = 1;
+  let previous = 0;
+  for (let i = 1; i <= options.months; i++) {
+    const cumulative = expectedPurchasesIfAlive(bg, i * options.unitsPerMonth, row);
+    factor /= 1 + options.monthlyDiscountRate;
+    total += (cumulative - previous) * factor;
+    previous = cumulative;
+  }
+  return total;
 }
 
 /** Discounted expected value of a customer's future purchases at `valuePerPurchase` each. */
 export function discountedValue(bg: BgNbdParams, row: RfmRow, valuePerPurchase: number, options: ClvOptions): number {
-  validateClvOptions(options);
-  const perMonth = monthlyPurchases(bg, row, options);
-  let total = 0;
-  let factor = 1;
-  for (const purchases of perMonth) {
-    factor /= 1 + options.monthlyDiscountRate;
-    total += purchases * valuePerPurchase * factor;
-  }
-  return total;
+  return discountedPurchases(bg, row, options) * valuePerPurchase;
 }

@@ -40,15 +40,28 @@ export interface Uncertainty {
   standardErrors: number[];
 }
 
+export interface LikelihoodMaximum {
+  logParams: number[];
+  meanNll: number;
+  diagnostics: FitDiagnostics;
+  /** Null at a boundary or where the Hessian is not positive definite (no interior maximum). */
+  uncertainty: Uncertainty | null;
+}
+
 /**
  * Minimises `meanNll` (mean negative log-likelihood as a function of log-parameters, with gradient).
+ * The first `minStarts` starts are always tried (a caller's own start plus the default); after that
+ * the search stops at the first start that reaches a proper maximum: converged, inside the box, with a
+ * positive-definite Hessian. A flat ridge (a single customer, say) is reported as not converged.
  * Throws ModelFitError("no-finite-likelihood") when no start gives a finite value.
  */
 export function maximizeLikelihood(
   meanNll: ObjectiveWithGradient,
   starts: readonly (readonly number[])[],
+  totalWeight: number,
   options: FitOptions = {},
-): { logParams: number[]; meanNll: number; diagnostics: FitDiagnostics } {
+  minStarts = 1,
+): LikelihoodMaximum {
   const boxed: ObjectiveWithGradient = (x, grad) => {
     if (x.some((v) => !(Math.abs(v) <= LOG_BOUND))) {
       grad.fill(0);
@@ -59,16 +72,22 @@ export function maximizeLikelihood(
   };
   const bfgsOptions = { maxIterations: options.maxIterations ?? 500, gradientTolerance: options.gradientTolerance ?? 1e-9, maxStep: 3 };
   const tried: OptimizeResult[] = [];
+  const information = new Map<OptimizeResult, Uncertainty | null>();
+  const atBoundary = (r: OptimizeResult): boolean => r.x.some((v) => Math.abs(v) > BOUNDARY);
+  const uncertaintyOf = (r: OptimizeResult): Uncertainty | null => {
+    if (!information.has(r)) information.set(r, atBoundary(r) ? null : uncertaintyAt(meanNll, r.x, totalWeight));
+    return information.get(r) ?? null;
+  };
+  const proper = (r: OptimizeResult): boolean => r.converged && Number.isFinite(r.value) && uncertaintyOf(r) !== null;
   const pickBest = (): OptimizeResult =>
     tried.reduce((b, r) => (r.value < b.value || (r.value === b.value && r.converged && !b.converged) ? r : b));
-  for (const start of starts) {
-    const result = minimizeBfgs(boxed, start, bfgsOptions);
-    tried.push(result);
-    if (result.converged && Number.isFinite(result.value)) break;
+  for (let i = 0; i < starts.length; i++) {
+    tried.push(minimizeBfgs(boxed, starts[i], bfgsOptions));
+    if (i + 1 >= minStarts && proper(pickBest())) break;
   }
   let method: FitDiagnostics["method"] = "bfgs";
   const first = pickBest();
-  if (!first.converged) {
+  if (!proper(first)) {
     const origin = Number.isFinite(first.value) ? first.x : starts[0];
     const simplex = minimizeNelderMead((x) => boxed(x, new Array<number>(x.length).fill(0)), origin, {
       maxIterations: 4000,
@@ -79,26 +98,28 @@ export function maximizeLikelihood(
     if (pickBest() !== first) method = "nelder-mead+bfgs";
   }
   const result = pickBest();
-  const iterations = tried.reduce((s, r) => s + r.iterations, 0);
-  const evaluations = tried.reduce((s, r) => s + r.evaluations, 0);
   if (!Number.isFinite(result.value)) {
     throw new ModelFitError("no-finite-likelihood", "the log-likelihood is not finite at any parameter values tried");
   }
   const grad = new Array<number>(result.x.length).fill(0);
   boxed(result.x, grad);
-  const gradientNorm = grad.reduce((m, g) => Math.max(m, Math.abs(g)), 0);
-  const atBoundary = result.x.some((v) => Math.abs(v) > BOUNDARY);
+  const boundary = atBoundary(result);
+  const uncertainty = uncertaintyOf(result);
+  let message = result.reason;
+  if (boundary) message += "; a parameter is at the boundary (the data do not identify the model)";
+  else if (!uncertainty) message += "; the Hessian is not positive definite (the data do not identify the parameters)";
   return {
     logParams: result.x,
     meanNll: result.value,
+    uncertainty,
     diagnostics: {
-      converged: result.converged && !atBoundary,
+      converged: result.converged && uncertainty !== null,
       method,
-      iterations,
-      evaluations,
-      message: atBoundary ? `${result.reason}; a parameter is at the boundary (the data do not identify the model)` : result.reason,
-      gradientNorm,
-      atBoundary,
+      iterations: tried.reduce((s, r) => s + r.iterations, 0),
+      evaluations: tried.reduce((s, r) => s + r.evaluations, 0),
+      message,
+      gradientNorm: grad.reduce((m, g) => Math.max(m, Math.abs(g)), 0),
+      atBoundary: boundary,
     },
   };
 }

@@ -10,7 +10,7 @@
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { ModelFitError } from "./errors";
-import { maximizeLikelihood, uncertaintyAt, type FitDiagnostics, type FitOptions } from "./fitting";
+import { maximizeLikelihood, type FitDiagnostics, type FitOptions } from "./fitting";
 import type { ObjectiveWithGradient } from "./optimize";
 
 export interface GammaGammaParams {
@@ -42,6 +42,7 @@ export interface GammaGammaFit extends FitDiagnostics {
 }
 
 export interface GammaGammaFitOptions extends FitOptions {
+  /** Tried alongside the default start; ignored unless all three are positive and finite. */
   initial?: GammaGammaParams;
 }
 
@@ -165,9 +166,9 @@ export function fitGammaGamma(rows: readonly SpendRow[], options: GammaGammaFitO
     for (let k = 0; k < 3; k++) grad[k] = (-natural[k] * theta[k]) / data.totalWeight;
     return -ll / data.totalWeight;
   };
-  const { logParams, meanNll, diagnostics } = maximizeLikelihood(fn, starts, options);
+  const minStarts = options.initial ? 2 : 1;
+  const { logParams, meanNll, diagnostics, uncertainty } = maximizeLikelihood(fn, starts, data.totalWeight, options, minStarts);
   const params = fromVector(logParams.map(Math.exp));
-  const uncertainty = diagnostics.atBoundary ? null : uncertaintyAt(fn, logParams, data.totalWeight);
   return {
     ...diagnostics,
     params,

@@ -10,21 +10,33 @@
  */
 import gamma from "@stdlib/math-base-special-gamma";
 
-const MAX_TERMS = 1_000_000;
+const MAX_TERMS = 10_000_000;
 
-/** Σ_k (a)_k (b)_k / ((c)_k k!) zᵏ, summed until the remaining tail is below double precision. */
+/**
+ * Bound on every later term ratio of a series whose ratio is z·((k+u)/(k+1))·((k+v)/(k+w)): each
+ * factor (k+s)/(k+t) is monotone in k and tends to 1, so from k on it never exceeds max(its value, 1).
+ * Returns Infinity while a factor is still negative (before the terms settle into one sign).
+ */
+export function laterRatioBound(z: number, k: number, u: number, v: number, w: number): number {
+  const f1 = (k + u) / (k + 1);
+  const f2 = (k + v) / (k + w);
+  if (f1 <= 0 || f2 <= 0) return Infinity;
+  return Math.abs(z) * Math.max(f1, 1) * Math.max(f2, 1);
+}
+
+/** Σ_k (a)_k (b)_k / ((c)_k k!) zᵏ, summed until a geometric bound on the tail is below double precision. */
 function series(a: number, b: number, c: number, z: number): number {
   let term = 1;
   let sum = 1;
-  // The terms can grow before they shrink (large a, b): only stop once past that hump.
-  const hump = Math.abs(a) + Math.abs(b) + Math.abs(c) + 2;
   for (let k = 0; k < MAX_TERMS; k++) {
     term *= ((a + k) * (b + k) * z) / ((c + k) * (k + 1));
     sum += term;
     if (term === 0) return sum; // a or b is a non-positive integer: the series is a polynomial
     if (!Number.isFinite(sum)) throw new RangeError(`hyp2f1(${a}, ${b}; ${c}; ${z}) overflows`);
-    const tail = Math.abs(term) * (Math.abs(z) / (1 - Math.abs(z)));
-    if (k > hump && tail <= 1e-17 * Math.abs(sum)) return sum;
+    if (Math.abs(term) <= 1e-12 * Math.abs(sum)) {
+      const rho = laterRatioBound(z, k + 1, a, b, c);
+      if (rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= 1e-17 * Math.abs(sum)) return sum;
+    }
   }
   throw new RangeError(`hyp2f1(${a}, ${b}; ${c}; ${z}) did not converge in ${MAX_TERMS} terms`);
 }

@@ -83,6 +83,11 @@ export function minimizeBfgs(fg: ObjectiveWithGradient, x0: readonly number[], o
         accepted = true;
         break;
       }
+      // A full step that changes f only at rounding level, with a small gradient: we are at the optimum
+      // to the precision the objective can be summed to (large data sets), so further steps are noise.
+      if (k === 0 && Math.abs(fNew - f) <= 1e-13 * Math.max(1, Math.abs(f)) && gnorm <= Math.sqrt(gtol)) {
+        return done(true, "objective change at rounding level", iteration);
+      }
       // Quadratic interpolation of the step when the trial value is finite, halving otherwise.
       const q = fNew === Infinity ? 0.5 : (-slope * step) / (2 * (fNew - f - slope * step));
       step *= Math.min(0.5, Math.max(0.1, Number.isFinite(q) ? q : 0.5));

@@ -16,15 +16,20 @@ export interface RfmRow {
   count?: number;
 }
 
-/** Rows grouped to unique (x, t_x, T), in columns, with each distinct x indexed once. */
+/** Rows grouped to unique (x, t_x, T), in columns, each distinct x, t_x and T value indexed once. */
 export interface GroupedRfm {
   x: Float64Array;
   tx: Float64Array;
   T: Float64Array;
   weight: Float64Array;
-  /** Index into `distinctX` for each row: lgamma/digamma terms depend on x only. */
+  /** Index into `distinctX` per row: lgamma/digamma terms depend on x only. */
   xIndex: Int32Array;
+  /** Index into `distinctTx` / `distinctT` per row: ln(α + t) is computed once per distinct time. */
+  txIndex: Int32Array;
+  TIndex: Int32Array;
   distinctX: number[];
+  distinctTx: number[];
+  distinctT: number[];
   totalWeight: number;
   /** Total weight of rows with x > 0. */
   repeatWeight: number;
@@ -33,51 +38,83 @@ export interface GroupedRfm {
 export function validateRfmRow(row: RfmRow, index: number): void {
   const { frequency: x, recency: tx, T } = row;
   const count = row.count ?? 1;
-  const where = `row ${index} (x=${x}, t_x=${tx}, T=${T}, count=${count})`;
-  if (![x, tx, T, count].every(Number.isFinite)) throw new ModelFitError("invalid-input", `${where}: values must be finite numbers`);
-  if (!Number.isInteger(x) || x < 0) throw new ModelFitError("invalid-input", `${where}: frequency must be a non-negative integer`);
-  if (tx < 0 || T < 0 || tx > T) throw new ModelFitError("invalid-input", `${where}: need 0 <= recency <= T`);
-  if (x === 0 && tx !== 0) throw new ModelFitError("invalid-input", `${where}: recency must be 0 when frequency is 0`);
-  if (count < 0) throw new ModelFitError("invalid-input", `${where}: count must be >= 0`);
+  let problem = "";
+  if (!(Number.isFinite(x) && Number.isFinite(tx) && Number.isFinite(T) && Number.isFinite(count))) problem = "values must be finite numbers";
+  else if (!Number.isInteger(x) || x < 0) problem = "frequency must be a non-negative integer";
+  else if (tx < 0 || T < 0 || tx > T) problem = "need 0 <= recency <= T";
+  else if (x === 0 && tx !== 0) problem = "recency must be 0 when frequency is 0";
+  else if (count < 0) problem = "count must be >= 0";
+  if (problem) throw new ModelFitError("invalid-input", `row ${index} (x=${x}, t_x=${tx}, T=${T}, count=${count}): ${problem}`);
+}
+
+/** Index of `value` in a growing list of distinct values. */
+function indexer(): { of: (value: number) => number; values: number[] } {
+  const map = new Map<number, number>();
+  const values: number[] = [];
+  return {
+    values,
+    of(value) {
+      let i = map.get(value);
+      if (i === undefined) {
+        i = values.length;
+        map.set(value, i);
+        values.push(value);
+      }
+      return i;
+    },
+  };
 }
 
 export function groupRfm(rows: readonly RfmRow[]): GroupedRfm {
-  const slot = new Map<string, number>();
-  const x: number[] = [];
-  const tx: number[] = [];
-  const T: number[] = [];
+  const xs = indexer();
+  const txs = indexer();
+  const Ts = indexer();
+  // Row slot by (x index, T index, t_x index): nested maps with number keys, no string building.
+  const slots = new Map<number, Map<number, Map<number, number>>>();
+  const xi: number[] = [];
+  const txi: number[] = [];
+  const Ti: number[] = [];
   const weight: number[] = [];
-  rows.forEach((row, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     validateRfmRow(row, i);
     const count = row.count ?? 1;
-    if (count === 0) return;
-    const key = `${row.frequency}|${row.recency}|${row.T}`;
-    const at = slot.get(key);
+    if (count === 0) continue;
+    const a = xs.of(row.frequency);
+    const b = Ts.of(row.T);
+    const c = txs.of(row.recency);
+    let byT = slots.get(a);
+    if (!byT) slots.set(a, (byT = new Map()));
+    let byTx = byT.get(b);
+    if (!byTx) byT.set(b, (byTx = new Map()));
+    const at = byTx.get(c);
     if (at === undefined) {
-      slot.set(key, x.length);
-      x.push(row.frequency);
-      tx.push(row.recency);
-      T.push(row.T);
+      byTx.set(c, weight.length);
+      xi.push(a);
+      Ti.push(b);
+      txi.push(c);
       weight.push(count);
     } else {
       weight[at] += count;
     }
-  });
-  const distinctX = [...new Set(x)].sort((p, q) => p - q);
-  const position = new Map(distinctX.map((v, i) => [v, i]));
+  }
   let totalWeight = 0;
   let repeatWeight = 0;
   weight.forEach((w, i) => {
     totalWeight += w;
-    if (x[i] > 0) repeatWeight += w;
+    if (xs.values[xi[i]] > 0) repeatWeight += w;
   });
   return {
-    x: Float64Array.from(x),
-    tx: Float64Array.from(tx),
-    T: Float64Array.from(T),
+    x: Float64Array.from(xi, (k) => xs.values[k]),
+    tx: Float64Array.from(txi, (k) => txs.values[k]),
+    T: Float64Array.from(Ti, (k) => Ts.values[k]),
     weight: Float64Array.from(weight),
-    xIndex: Int32Array.from(x, (v) => position.get(v) ?? 0),
-    distinctX,
+    xIndex: Int32Array.from(xi),
+    txIndex: Int32Array.from(txi),
+    TIndex: Int32Array.from(Ti),
+    distinctX: xs.values,
+    distinctTx: txs.values,
+    distinctT: Ts.values,
     totalWeight,
     repeatWeight,
   };

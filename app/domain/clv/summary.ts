@@ -73,21 +73,44 @@ export function dayString(dayNumber: number): string {
   return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/** Maps an instant to its calendar day number in a time zone (fast path for UTC). */
+const MS_PER_HOUR = 3_600_000;
+
+/**
+ * Maps an instant to its calendar day number in a time zone. Intl formatting costs ~10 µs a call, so
+ * the zone's UTC offset is computed once per UTC hour and reused for every instant in that hour; an
+ * hour whose start and end offsets differ (a DST change inside it) is formatted instant by instant.
+ */
 export function dayNumberFunction(timeZone: string): (at: Date) => number {
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return (at) => Math.floor(at.getTime() / MS_PER_DAY);
   // Throws RangeError for an unknown zone, which is the message the caller needs.
-  const format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+  /** Local wall-clock time read as UTC, minus the instant (whole seconds): the zone's offset in ms. */
+  const offsetAt = (ms: number): number => {
+    const fields: Record<string, number> = {};
+    for (const part of format.formatToParts(ms)) fields[part.type] = Number(part.value);
+    const wall = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
+    return wall - Math.floor(ms / 1000) * 1000;
+  };
+  const hourly = new Map<number, number | null>();
   return (at) => {
-    let y = 0;
-    let m = 0;
-    let d = 0;
-    for (const part of format.formatToParts(at)) {
-      if (part.type === "year") y = Number(part.value);
-      else if (part.type === "month") m = Number(part.value);
-      else if (part.type === "day") d = Number(part.value);
+    const ms = at.getTime();
+    const hour = Math.floor(ms / MS_PER_HOUR);
+    let offset = hourly.get(hour);
+    if (offset === undefined) {
+      const start = offsetAt(hour * MS_PER_HOUR);
+      offset = start === offsetAt((hour + 1) * MS_PER_HOUR - 1) ? start : null;
+      hourly.set(hour, offset);
     }
-    return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+    return Math.floor((ms + (offset ?? offsetAt(ms))) / MS_PER_DAY);
   };
 }
 
