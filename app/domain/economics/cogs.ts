@@ -15,7 +15,8 @@ type UnitCost =
   | { kind: "estimated"; numerator: bigint; denominator: bigint }
   | { kind: "missing" };
 
-// Cost configs are long-lived and orders many: index variant costs once per config object.
+// Cost configs are long-lived and orders many: index variant costs once per config object
+// (configs are treated as immutable values; a changed config is a new object).
 const variantIndexes = new WeakMap<VariantCost[], Map<string, VariantCost[]>>();
 
 function variantIndex(costs: VariantCost[]): Map<string, VariantCost[]> {

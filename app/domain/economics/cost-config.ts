@@ -156,6 +156,8 @@ function uniqueVersions<T extends { validFrom: Date }>(key: (item: T) => string 
   return (items: T[], ctx: z.RefinementCtx) => {
     const seen = new Set<string>();
     items.forEach((item, index) => {
+      // zod still runs this refinement when a version's own fields failed: skip those versions.
+      if (!(item?.validFrom instanceof Date)) return;
       const id = `${key(item)}@${item.validFrom.getTime()}`;
       if (seen.has(id)) {
         ctx.addIssue({
@@ -198,6 +200,7 @@ const paymentFeesSchema = z.object({
     .superRefine((gateways, ctx) => {
       const seen = new Set<string>();
       gateways.forEach((entry, index) => {
+        if (typeof entry?.gateway !== "string") return; // its own issue is already reported
         const name = entry.gateway.toLowerCase();
         if (seen.has(name)) {
           ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, "gateway"], message: `${entry.gateway} is listed twice` });

@@ -21,8 +21,8 @@
  *
  * Cancelled orders (cancelledAt set): the ledger gives them zero revenue, so revenue, goods,
  * fulfilment, shipping and returns are all zero (a cancelled order is taken as never shipped).
- * Only costs known to be real remain: the actual processor fee when the caller has it (processors
- * keep it on a refund) and service contacts. A configured fee is not assumed: many cancelled orders
+ * Only costs known to be real remain: the actual processor fee when the caller has it and actual fees
+ * are switched on (processors keep their fee on a refund) and service contacts. A configured fee is not assumed: many cancelled orders
  * were never charged. Test orders count nothing at all.
  *
  * Never revenue nor margin: taxes, duties, tips and gift cards sold (the ledger already keeps them
