@@ -130,6 +130,8 @@ async function applyOrders(tx: Tx, shopId: string, orders: LedgerOrder[]): Promi
           sku: line.sku,
           title: line.title,
           quantity: line.quantity,
+          currentQuantity: line.currentQuantity,
+          requiresShipping: line.requiresShipping,
           unitPrice: big(line.unitPrice),
           discount: big(line.discount),
           tax: big(line.tax),
@@ -140,6 +142,7 @@ async function applyOrders(tx: Tx, shopId: string, orders: LedgerOrder[]): Promi
     );
     counts.applied = toApply.length;
     await upsertCustomers(tx, shopId, toApply);
+    await replaceTransactions(tx, shopId, toApply.filter((order) => order.transactions !== undefined));
   }
 
   if (refunds.size) {
@@ -180,6 +183,31 @@ function orderRow(shopId: string, order: LedgerOrder, ingestedAt: Date) {
     itemCount: order.itemCount,
     ingestedAt,
   };
+}
+
+/** Transactions come whole with a snapshot that carries them; a snapshot without them keeps the stored ones. */
+async function replaceTransactions(tx: Tx, shopId: string, orders: LedgerOrder[]): Promise<void> {
+  if (!orders.length) return;
+  for (const ids of chunk(orders.map((order) => order.id), IDS_PER_QUERY)) {
+    await tx.orderTransaction.deleteMany({ where: { shopId, orderId: { in: ids } } });
+  }
+  await insertRows(
+    tx,
+    "OrderTransaction",
+    orders.flatMap((order) =>
+      (order.transactions ?? []).map((transaction) => ({
+        shopId,
+        id: transaction.id,
+        orderId: order.id,
+        kind: transaction.kind,
+        status: transaction.status,
+        gateway: transaction.gateway,
+        amount: big(transaction.amount),
+        fee: transaction.fee === null ? null : big(transaction.fee),
+        processedAt: transaction.processedAt,
+      })),
+    ),
+  );
 }
 
 /** Refunds are immutable in Shopify: a refund id already stored is skipped, a new one is inserted. */

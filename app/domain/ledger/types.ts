@@ -10,6 +10,10 @@ export interface LedgerLine {
   sku: string | null;
   title: string;
   quantity: number;
+  /** Quantity still on the order after edits (Shopify's current_quantity); refunds do not lower it here. */
+  currentQuantity: number;
+  /** False for digital goods and services: no fulfilment or shipping cost. */
+  requiresShipping: boolean;
   /** Shopify's list price per unit (tax-inclusive in tax-inclusive stores). */
   unitPrice: number;
   /** Discounts allocated to this line. */
@@ -48,6 +52,17 @@ export interface LedgerRefund {
   lines: LedgerRefundLine[];
 }
 
+/** A payment transaction of an order; `fee` is Shopify Payments' processing fee when Shopify reports it. */
+export interface LedgerTransaction {
+  id: string; // gid://shopify/OrderTransaction/...
+  kind: string; // sale | capture | authorization | refund | void
+  status: string; // success | failure | pending | error
+  gateway: string;
+  amount: number;
+  fee: number | null;
+  processedAt: Date;
+}
+
 export interface LedgerOrder {
   id: string; // gid://shopify/Order/...
   name: string;
@@ -80,6 +95,11 @@ export interface LedgerOrder {
   itemCount: number;
   lines: LedgerLine[];
   refunds: LedgerRefund[];
+  /**
+   * Transactions when the source carries them (bulk backfill, Admin API reads); undefined when it does
+   * not (order webhooks), in which case the stored ones are kept.
+   */
+  transactions?: LedgerTransaction[];
 }
 
 /** Revenue an order keeps after its refunds: the revenue LTV and contribution margin start from. */

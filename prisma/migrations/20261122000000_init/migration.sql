@@ -95,6 +95,8 @@ CREATE TABLE "OrderLine" (
     "sku" TEXT,
     "title" TEXT NOT NULL,
     "quantity" INTEGER NOT NULL,
+    "currentQuantity" INTEGER NOT NULL,
+    "requiresShipping" BOOLEAN NOT NULL,
     "unitPrice" BIGINT NOT NULL,
     "discount" BIGINT NOT NULL,
     "tax" BIGINT NOT NULL,
@@ -135,6 +137,56 @@ CREATE TABLE "RefundLine" (
     PRIMARY KEY ("shopId", "id")
 );
 
+-- CreateTable
+CREATE TABLE "OrderTransaction" (
+    "shopId" TEXT NOT NULL,
+    "id" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "gateway" TEXT NOT NULL,
+    "amount" BIGINT NOT NULL,
+    "fee" BIGINT,
+    "processedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("shopId", "id")
+);
+
+-- CreateTable
+CREATE TABLE "OrderMargin" (
+    "shopId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "customerId" TEXT,
+    "processedAt" DATETIME NOT NULL,
+    "costVersion" INTEGER NOT NULL,
+    "netRevenue" BIGINT NOT NULL,
+    "grossMargin" BIGINT NOT NULL,
+    "contributionMargin" BIGINT NOT NULL,
+    "cogs" BIGINT NOT NULL,
+    "cogsEstimated" BIGINT NOT NULL,
+    "discounts" BIGINT NOT NULL,
+    "breakdown" TEXT NOT NULL,
+    "computedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("shopId", "orderId")
+);
+
+-- CreateTable
+CREATE TABLE "ValueEvent" (
+    "shopId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "kind" TEXT NOT NULL,
+    "customerId" TEXT,
+    "at" DATETIME NOT NULL,
+    "revenue" BIGINT NOT NULL,
+    "grossMargin" BIGINT NOT NULL,
+    "contributionMargin" BIGINT NOT NULL,
+    "countsAsPurchase" BOOLEAN NOT NULL,
+
+    PRIMARY KEY ("shopId", "orderId", "seq")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -161,4 +213,19 @@ CREATE INDEX "RefundLine_shopId_refundId_idx" ON "RefundLine"("shopId", "refundI
 
 -- CreateIndex
 CREATE INDEX "RefundLine_shopId_orderId_idx" ON "RefundLine"("shopId", "orderId");
+
+-- CreateIndex
+CREATE INDEX "OrderTransaction_shopId_orderId_idx" ON "OrderTransaction"("shopId", "orderId");
+
+-- CreateIndex
+CREATE INDEX "OrderMargin_shopId_customerId_idx" ON "OrderMargin"("shopId", "customerId");
+
+-- CreateIndex
+CREATE INDEX "OrderMargin_shopId_costVersion_idx" ON "OrderMargin"("shopId", "costVersion");
+
+-- CreateIndex
+CREATE INDEX "ValueEvent_shopId_customerId_at_idx" ON "ValueEvent"("shopId", "customerId", "at");
+
+-- CreateIndex
+CREATE INDEX "ValueEvent_shopId_at_idx" ON "ValueEvent"("shopId", "at");
 

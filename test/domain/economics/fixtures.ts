@@ -68,6 +68,8 @@ function makeLine(spec: LineSpec, index: number, taxesIncluded: boolean): Ledger
     sku: null,
     title: `Line ${index + 1}`,
     quantity: spec.quantity,
+    currentQuantity: spec.quantity,
+    requiresShipping: !giftCard,
     unitPrice: spec.unitPrice,
     discount,
     tax,
