@@ -2,7 +2,9 @@
  * The REST order body the demo generator emits: the subset of Shopify's `orders/create` /
  * `orders/updated` webhook body (API 2026-07, without the `{"order": ...}` wrapper) that the app reads,
  * plus the fields a real body always carries around them. Protected customer data (names, emails,
- * phones, street addresses) is left out on purpose: the app must work without it.
+ * phones, street addresses) is left out on purpose: the app must work without it. Fields Shopify
+ * sends that neither the app nor the demo needs (fulfillments, client details, order-level tax lines,
+ * `current_*` totals, ...) are left out too: they cost serialization time at a million orders.
  */
 
 export interface ShopifyMoney {
@@ -13,7 +15,8 @@ export interface ShopifyMoney {
 
 export interface ShopifyMoneySet {
   shop_money: ShopifyMoney;
-  presentment_money: ShopifyMoney;
+  /** The buyer's currency; the demo shop sells in its own currency, so it equals shop_money (opt-in). */
+  presentment_money?: ShopifyMoney;
 }
 
 export interface ShopifyTaxLine {
@@ -22,7 +25,6 @@ export interface ShopifyTaxLine {
   rate: number;
   price: string;
   price_set: ShopifyMoneySet;
-  channel_liable: boolean;
 }
 
 export interface ShopifyDiscountAllocation {
@@ -51,27 +53,18 @@ export interface ShopifyDiscountApplication {
 
 /** Region-level address: no name, street, city, zip or phone. */
 export interface ShopifyAddress {
-  country: string;
   country_code: string;
-  province: string | null;
   province_code: string | null;
-}
-
-export interface ShopifyCustomerAddress extends ShopifyAddress {
-  customer_id: number;
-  default: boolean;
 }
 
 export interface ShopifyOrderCustomer {
   id: number;
   admin_graphql_api_id: string;
   created_at: string;
-  updated_at: string;
   state: "enabled" | "disabled";
   tax_exempt: boolean;
   tags: string;
-  currency: string;
-  default_address: ShopifyCustomerAddress;
+  default_address: ShopifyAddress;
 }
 
 export interface ShopifyLineItem {
@@ -82,38 +75,38 @@ export interface ShopifyLineItem {
   sku: string;
   title: string;
   variant_title: string | null;
-  name: string;
-  vendor: string;
   quantity: number;
-  /** Quantity left after refunds (removed units no longer count). */
+  /** Quantity left after refunds (refunded units no longer count). */
   current_quantity: number;
   price: string;
   price_set: ShopifyMoneySet;
-  total_discount: string;
-  total_discount_set: ShopifyMoneySet;
   gift_card: boolean;
   taxable: boolean;
   requires_shipping: boolean;
-  grams: number;
-  product_exists: boolean;
-  fulfillment_service: "manual" | "gift_card";
-  fulfillment_status: "fulfilled" | null;
   tax_lines: ShopifyTaxLine[];
   discount_allocations: ShopifyDiscountAllocation[];
-  duties: never[];
+}
+
+/** The refunded order line as embedded in a refund line item (the fields that identify it). */
+export interface ShopifyRefundedLineItem {
+  id: number;
+  admin_graphql_api_id: string;
+  product_id: number;
+  variant_id: number;
+  sku: string;
+  title: string;
+  variant_title: string | null;
+  quantity: number;
+  price: string;
+  price_set: ShopifyMoneySet;
+  gift_card: boolean;
 }
 
 export interface ShopifyShippingLine {
   id: number;
   title: string;
-  code: string;
-  source: string;
-  carrier_identifier: string | null;
   price: string;
   price_set: ShopifyMoneySet;
-  discounted_price: string;
-  discounted_price_set: ShopifyMoneySet;
-  is_removed: boolean;
   tax_lines: ShopifyTaxLine[];
   discount_allocations: ShopifyDiscountAllocation[];
 }
@@ -123,8 +116,7 @@ export type RefundRestockType = "return" | "no_restock" | "cancel";
 export interface ShopifyRefundLineItem {
   id: number;
   line_item_id: number;
-  /** The refunded order line, as Shopify embeds it. */
-  line_item: ShopifyLineItem;
+  line_item: ShopifyRefundedLineItem;
   location_id: number | null;
   quantity: number;
   restock_type: RefundRestockType;
@@ -169,11 +161,6 @@ export interface ShopifyTransaction {
   processed_at: string;
   test: boolean;
   source_name: string;
-  message: string | null;
-  error_code: null;
-  authorization: string | null;
-  location_id: number | null;
-  user_id: null;
 }
 
 export interface ShopifyRefund {
@@ -184,10 +171,6 @@ export interface ShopifyRefund {
   processed_at: string;
   note: string | null;
   restock: boolean;
-  user_id: null;
-  return: null;
-  duties: never[];
-  total_duties_set: ShopifyMoneySet;
   refund_line_items: ShopifyRefundLineItem[];
   refund_shipping_lines: ShopifyRefundShippingLine[];
   order_adjustments: ShopifyOrderAdjustment[];
@@ -209,34 +192,26 @@ export interface ShopifyOrderPayload {
   id: number;
   admin_graphql_api_id: string;
   name: string;
-  number: number;
   order_number: number;
-  confirmed: boolean;
   currency: string;
   presentment_currency: string;
   created_at: string;
   processed_at: string;
   updated_at: string;
-  closed_at: string | null;
   cancelled_at: string | null;
   cancel_reason: ShopifyCancelReason | null;
   test: boolean;
   source_name: string;
-  location_id: number | null;
   landing_site: string | null;
   referring_site: string | null;
   financial_status: ShopifyFinancialStatus;
   fulfillment_status: "fulfilled" | "partial" | null;
   taxes_included: boolean;
-  duties_included: boolean;
-  estimated_taxes: boolean;
   tax_exempt: boolean;
   tags: string;
-  note: string | null;
   payment_gateway_names: string[];
   discount_codes: ShopifyDiscountCode[];
   discount_applications: ShopifyDiscountApplication[];
-  tax_lines: ShopifyTaxLine[];
   total_line_items_price: string;
   total_line_items_price_set: ShopifyMoneySet;
   total_discounts: string;
@@ -250,8 +225,6 @@ export interface ShopifyOrderPayload {
   total_price: string;
   total_price_set: ShopifyMoneySet;
   total_outstanding: string;
-  original_total_duties_set: null;
-  current_total_duties_set: null;
   billing_address: ShopifyAddress | null;
   shipping_address: ShopifyAddress | null;
   customer: ShopifyOrderCustomer | null;

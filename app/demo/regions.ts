@@ -30,9 +30,9 @@ const us = (province: string, code: string, weight: number, state: number, local
   province,
   provinceCode: code,
   weight,
-  taxes: state === 0 ? [] : local === 0
-    ? [{ title: `${code} State Tax`, ppm: state }]
-    : [{ title: `${code} State Tax`, ppm: state }, { title: `${code} County Tax`, ppm: local }],
+  // One combined line (state + average local rate), as Shopify shows when the store reports a single
+  // jurisdiction total; Canada and the New York store keep separate lines.
+  taxes: state + local === 0 ? [] : [{ title: `${code} Sales Tax`, ppm: state + local }],
   shippingTaxable,
   zone: "US",
 });

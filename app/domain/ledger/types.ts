@@ -10,7 +10,10 @@ export interface LedgerLine {
   sku: string | null;
   title: string;
   quantity: number;
-  /** Quantity still on the order after edits (Shopify's current_quantity); refunds do not lower it here. */
+  /**
+   * Shopify's current_quantity: the quantity minus what was removed, by order edits AND by refunds
+   * (Shopify's own fixture shows refunded lines at 0). Do not subtract refunded units from it again.
+   */
   currentQuantity: number;
   /** False for digital goods and services: no fulfilment or shipping cost. */
   requiresShipping: boolean;
