@@ -5,11 +5,15 @@ import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
+// Without a DATABASE_URL the CLI cannot resolve the schema's datasource and falls back to downloading a
+// query-engine binary (which fails offline, e.g. in `npm install`'s postinstall on a fresh clone).
+process.env.DATABASE_URL ??= "file:./prisma/dev.sqlite";
+
 export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   experimental: { adapter: true },
   engine: "js",
   async adapter() {
-    return new PrismaBetterSQLite3({ url: process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite" });
+    return new PrismaBetterSQLite3({ url: process.env.DATABASE_URL! });
   },
 });
