@@ -16,6 +16,8 @@
  * Summaries come out in order of each customer's first appearance in the log.
  */
 
+import { dayNumberOf, dayString, localDayFunction } from "../time/local-day";
+
 export interface Transaction {
   customerId: string;
   at: Date;
@@ -56,63 +58,9 @@ export interface CustomerSummary {
   holdout?: HoldoutSummary;
 }
 
-const MS_PER_DAY = 86_400_000;
-const DAY_STRING = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Day number (days since 1970-01-01) of a "YYYY-MM-DD" calendar day. */
-export function dayNumberOf(day: string): number {
-  const match = DAY_STRING.exec(day);
-  if (!match) throw new RangeError(`expected a calendar day "YYYY-MM-DD", got ${JSON.stringify(day)}`);
-  const [, y, m, d] = match.map(Number);
-  const ms = Date.UTC(y, m - 1, d);
-  if (new Date(ms).getUTCDate() !== d) throw new RangeError(`not a calendar day: ${day}`);
-  return ms / MS_PER_DAY;
-}
-
-export function dayString(dayNumber: number): string {
-  return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-const MS_PER_HOUR = 3_600_000;
-
-/**
- * Maps an instant to its calendar day number in a time zone. Intl formatting costs ~10 µs a call, so
- * the zone's UTC offset is computed once per UTC hour and reused for every instant in that hour; an
- * hour whose start and end offsets differ (a DST change inside it) is formatted instant by instant.
- */
-export function dayNumberFunction(timeZone: string): (at: Date) => number {
-  if (timeZone === "UTC" || timeZone === "Etc/UTC") return (at) => Math.floor(at.getTime() / MS_PER_DAY);
-  // Throws RangeError for an unknown zone, which is the message the caller needs.
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  });
-  /** Local wall-clock time read as UTC, minus the instant (whole seconds): the zone's offset in ms. */
-  const offsetAt = (ms: number): number => {
-    const fields: Record<string, number> = {};
-    for (const part of format.formatToParts(ms)) fields[part.type] = Number(part.value);
-    const wall = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
-    return wall - Math.floor(ms / 1000) * 1000;
-  };
-  const hourly = new Map<number, number | null>();
-  return (at) => {
-    const ms = at.getTime();
-    const hour = Math.floor(ms / MS_PER_HOUR);
-    let offset = hourly.get(hour);
-    if (offset === undefined) {
-      const start = offsetAt(hour * MS_PER_HOUR);
-      offset = start === offsetAt((hour + 1) * MS_PER_HOUR - 1) ? start : null;
-      hourly.set(hour, offset);
-    }
-    return Math.floor((ms + (offset ?? offsetAt(ms))) / MS_PER_DAY);
-  };
-}
+// Day numbers and the local-day function are shared with the analytics (app/domain/time).
+export { dayNumberOf, dayString };
+export const dayNumberFunction = localDayFunction;
 
 interface Purchase {
   day: number;
