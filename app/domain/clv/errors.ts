@@ -9,7 +9,8 @@ export type ModelFitErrorCode =
   | "non-positive-spend" // Gamma-Gamma was given a mean spend <= 0 (split those customers off first)
   | "no-finite-likelihood" // the likelihood is not finite anywhere the optimiser looked
   | "infinite-mean" // the fitted spend distribution has no finite mean (q <= 1)
-  | "no-covariance"; // the fit has no parameter covariance (degenerate Hessian): no interval possible
+  | "no-covariance" // the fit has no parameter covariance (degenerate Hessian): no interval possible
+  | "not-identified"; // the fit ran to a boundary: the data do not pin the parameters down, so no forecast
 
 export class ModelFitError extends Error {
   constructor(
