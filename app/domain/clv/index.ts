@@ -66,6 +66,7 @@ export {
   type MarginSplit,
   type PortfolioValue,
 } from "./margin";
+export { purchasesFromEvents, type MarginMetric } from "./transactions";
 export { backtest, pearson, type BacktestOptions, type BacktestResult, type Comparison, type FrequencyGroup } from "./backtest";
 export { hyp2f1 } from "./hypergeometric";
 export { createRng, type Rng } from "./random";
