@@ -7,6 +7,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
+import { log } from "./lib/log.server";
 import { registerShopFromAdmin } from "./shops/shops.server";
 
 export const API_VERSION = ApiVersion.July26;
@@ -29,6 +30,14 @@ const shopify = shopifyApp({
     afterAuth: async ({ session, admin }) => {
       // Learn the shop's currency and time zone once installed: money and cohorts depend on them.
       await registerShopFromAdmin(db, session.shop, admin.graphql);
+      // Then import the order history (a bulk operation; resumes if one is already under way).
+      // A failure here must not fail the install: the Sync page shows it with a retry button.
+      try {
+        const { startBackfill } = await import("./sync/backfill.server");
+        await startBackfill(db, session.shop, admin);
+      } catch (error) {
+        log("error", "backfill.start_failed", { shop: session.shop, error: error instanceof Error ? error.message : String(error) });
+      }
     },
   },
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
