@@ -11,9 +11,31 @@ import { Prisma } from "~/generated/prisma/client";
 import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
 
 /** Tables whose rows belong to an order (column "orderId"). */
-export const ORDER_KEYED_TABLES = ["ValueEvent", "OrderMargin", "OrderTransaction", "RefundLine", "Refund", "OrderLine"];
+export const ORDER_KEYED_TABLES = [
+  "ValueEvent",
+  "OrderMargin",
+  "OrderTransaction",
+  "RefundLine",
+  "Refund",
+  "OrderLine",
+  "PendingRefund",
+  "OrderTombstone",
+  "ServiceContact", // contacts given by order name carry the order's id
+  "SyncPendingOrder",
+  "SyncDrift",
+];
 /** Tables whose rows belong to a customer but not to an order (column "customerId"). */
-export const CUSTOMER_KEYED_TABLES: string[] = [];
+export const CUSTOMER_KEYED_TABLES: string[] = ["CustomerMerge", "ServiceContact"];
+/** Other columns naming a customer, as [table, column] (a merge names both customers). */
+export const CUSTOMER_KEYED_COLUMNS: [string, string][] = [["CustomerMerge", "keptCustomerId"]];
+/**
+ * JSON text columns that may name an order or a customer (jobs, cached analytics views): rows whose
+ * JSON holds one of the redacted ids as a string value are deleted.
+ */
+export const JSON_PAYLOAD_COLUMNS: [string, string][] = [
+  ["Job", "payload"],
+  ["AnalyticsSnapshot", "payload"], // cached views: one naming the customer is dropped and recomputed
+];
 
 const SHOP_OWN_TABLES = new Set(["Session", "Shop"]);
 
@@ -53,10 +75,23 @@ export async function redactCustomer(
         ));
       }
     }
-    for (const table of [...CUSTOMER_KEYED_TABLES, "ValueEvent"]) {
+    const columns: [string, string][] = [
+      ...[...CUSTOMER_KEYED_TABLES, "ValueEvent"].map((table): [string, string] => [table, "customerId"]),
+      ...CUSTOMER_KEYED_COLUMNS,
+    ];
+    for (const [table, column] of columns) {
       counts[table] = (counts[table] ?? 0) + (await tx.$executeRaw(
-        Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shop} AND "customerId" = ${customerId}`,
+        Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shop} AND ${Prisma.raw(`"${column}"`)} = ${customerId}`,
       ));
+    }
+    // JSON payloads: an id appears quoted ("gid://shopify/Order/1"), so a longer id never matches.
+    for (const [table, column] of JSON_PAYLOAD_COLUMNS) {
+      for (const part of chunk([customerId, ...ids], 200)) {
+        const matches = part.map((id) => Prisma.sql`${Prisma.raw(`"${column}"`)} LIKE ${`%${JSON.stringify(id)}%`}`);
+        counts[table] = (counts[table] ?? 0) + (await tx.$executeRaw(
+          Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shop} AND (${Prisma.join(matches, " OR ")})`,
+        ));
+      }
     }
     counts.Customer = (await tx.customer.deleteMany({ where: { shopId: shop, id: customerId } })).count;
     return counts;

@@ -1,0 +1,265 @@
+/**
+ * Webhook throughput through the real HTTP server: the production build served by `startServer`
+ * (server.mjs) in a child process on loopback, with a temporary SQLite database, receiving signed
+ * `orders/create` deliveries (bodies from the demo generator) from a load generator in this process
+ * with bounded concurrency. The server runs its job worker as in production (margin recompute jobs are
+ * enqueued per order and run in the background when app/margins provides the handler).
+ *
+ * Prints sustained orders/s, latency p50/p95/p99/max, and checks that every delivery was stored
+ * (Order rows and webhook receipts counted in the database). Target: >= 300 orders/s, p99 < 100 ms.
+ *
+ * Three layouts, each on a fresh database: one process with the worker in-process (the default), a web
+ * process plus a worker process (JOB_WORKER=off on the web process), and the web process alone.
+ *
+ * WEBHOOK_BENCH_ORDERS (default 6000), WEBHOOK_BENCH_CONCURRENCY (default 16) and
+ * WEBHOOK_BENCH_LAYOUTS (comma-separated: in-process,separate,web-only) change the run;
+ * WEBHOOK_BENCH_APP_DIR serves an already built copy of the app (its server.mjs and build/) instead of
+ * building this tree; WEBHOOK_BENCH_CPU_PROF=<dir> writes a CPU profile of the server there.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const APP_DIR = process.env.WEBHOOK_BENCH_APP_DIR ? path.resolve(process.env.WEBHOOK_BENCH_APP_DIR) : ROOT;
+const HOST = "127.0.0.1"; // loopback only
+const SECRET = "webhook-bench-secret";
+const SHOP = "webhook-bench.myshopify.com";
+const ORDERS = Number(process.env.WEBHOOK_BENCH_ORDERS || 6_000);
+const WARMUP = Math.min(500, Math.floor(ORDERS / 10));
+const CONCURRENCY = Number(process.env.WEBHOOK_BENCH_CONCURRENCY || 16);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === "generated") continue;
+      newest = Math.max(newest, newestMtime(full));
+    } else newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Same rule as scripts/demo.ts: rebuild when the build is missing or older than app/ or package.json. */
+function buildIfStale(): void {
+  const output = path.join(ROOT, "build/server/index.js");
+  const sources = Math.max(newestMtime(path.join(ROOT, "app")), statSync(path.join(ROOT, "package.json")).mtimeMs);
+  if (existsSync(output) && statSync(output).mtimeMs > sources) return;
+  console.log("  building the app (remix vite:build)...");
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+function migrate(url: string): void {
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "pipe",
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+/** Starts server.mjs's startServer in a child process; resolves once it listens. */
+type Layout = "in-process" | "separate" | "web-only";
+
+function serverEnv(port: number, url: string, worker: Layout): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: url,
+    SHOPIFY_API_KEY: "webhook-bench-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: `http://${HOST}:${port}`,
+    SCOPES: "read_orders",
+    DEMO_MODE: "",
+    ...(worker === "in-process" ? {} : { JOB_WORKER: "off" }),
+  };
+}
+
+/** The queue worker as its own process (app/queue/worker-process.ts), for the "separate" layout. */
+async function startWorkerProcess(port: number, url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "app/queue/worker-process.ts")], {
+    cwd: ROOT,
+    env: { ...serverEnv(port, url, "in-process"), NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return child;
+}
+
+async function startAppServer(port: number, url: string, worker: Layout = "in-process"): Promise<ChildProcess> {
+  const script = `const { startServer } = await import(${JSON.stringify(path.join(APP_DIR, "server.mjs"))});
+    await startServer({ port: ${port}, host: ${JSON.stringify(HOST)} });
+    process.on("SIGTERM", () => process.exit(0));
+    process.send?.("listening");`;
+  const profile = process.env.WEBHOOK_BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.WEBHOOK_BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--input-type=module", "-e", script], {
+    cwd: APP_DIR,
+    env: serverEnv(port, url, worker),
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return child;
+}
+
+interface Delivery {
+  body: string;
+  hmac: string;
+  test: boolean;
+}
+
+async function deliveries(count: number): Promise<Delivery[]> {
+  const { generateOrders, asCreatedSnapshot } = await import("~/demo/generator");
+  const out: Delivery[] = [];
+  for (const order of generateOrders({ orders: count, customers: Math.max(1, Math.round(count / 3)), seed: 7 })) {
+    const body = JSON.stringify(asCreatedSnapshot(order));
+    out.push({ body, hmac: createHmac("sha256", SECRET).update(body, "utf8").digest("base64"), test: order.test === true });
+  }
+  return out;
+}
+
+// node:http with a keep-alive agent: lighter on the shared CPU than fetch, so the load generator takes
+// less from the server it measures.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function send(port: number, delivery: Delivery, webhookId: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: HOST,
+        port,
+        path: "/webhooks/orders/create",
+        method: "POST",
+        agent,
+        headers: {
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(delivery.body),
+          "X-Shopify-Topic": "orders/create",
+          "X-Shopify-Shop-Domain": SHOP,
+          "X-Shopify-API-Version": "2026-07",
+          "X-Shopify-Webhook-Id": webhookId,
+          "X-Shopify-Hmac-Sha256": delivery.hmac,
+          "X-Shopify-Triggered-At": new Date().toISOString(),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(delivery.body);
+  });
+}
+
+/** Sends every delivery with at most `concurrency` in flight; returns per-request latencies (ms). */
+async function fire(port: number, items: Delivery[], concurrency: number): Promise<{ latencies: number[]; failures: number; ms: number }> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        const t0 = performance.now();
+        const status = await send(port, item, randomUUID());
+        latencies.push(performance.now() - t0);
+        if (status !== 200) failures += 1;
+      }
+    }),
+  );
+  return { latencies, failures, ms: performance.now() - started };
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+async function stop(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+/** One run: a fresh database, the server (and a worker process in the "separate" layout), the load. */
+async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "webhook-bench-"));
+  const url = `file:${path.join(dir, "bench.sqlite")}`;
+  let server: ChildProcess | null = null;
+  let workerProcess: ChildProcess | null = null;
+  try {
+    migrate(url);
+    const port = await freePort();
+    server = await startAppServer(port, url, worker);
+    if (worker === "separate") workerProcess = await startWorkerProcess(port, url);
+
+    const warm = await fire(port, items.slice(0, WARMUP), CONCURRENCY);
+    const measured = await fire(port, items.slice(WARMUP), CONCURRENCY);
+    const sorted = [...measured.latencies].sort((a, b) => a - b);
+    const rate = ORDERS / (measured.ms / 1000);
+    const p99 = quantile(sorted, 0.99);
+
+    // Let the worker settle, then check what was stored.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    process.env.DATABASE_URL ??= url; // the module's default client needs one; this bench uses its own
+    const { createDb } = await import("~/db.server");
+    const db = createDb(url);
+    const stored = await db.order.count({ where: { shopId: SHOP } });
+    const receipts = await db.webhookReceipt.count({ where: { shopId: SHOP } });
+    const queue = await db.job.groupBy({ by: ["status"], where: { shopId: SHOP }, _count: true });
+    await db.$disconnect();
+    const expected = items.filter((item) => !item.test).length;
+    const sent = items.length;
+
+    const fmt = (n: number) => n.toFixed(1);
+    const layout = {
+      "in-process": "one process, worker in-process (the default)",
+      separate: "web process (JOB_WORKER=off) + a worker process",
+      "web-only": "web process alone (JOB_WORKER=off, margin jobs left queued)",
+    }[worker];
+    console.log(`  ${layout}:`);
+    console.log(`    sustained ${Math.round(rate)} orders/s (${ORDERS} in ${(measured.ms / 1000).toFixed(2)} s)   ` +
+      `latency p50 ${fmt(quantile(sorted, 0.5))} ms, p95 ${fmt(quantile(sorted, 0.95))} ms, p99 ${fmt(p99)} ms, max ${fmt(sorted[sorted.length - 1])} ms`);
+    console.log(`    stored: ${stored} orders of ${expected} non-test orders sent, ${receipts} receipts of ${sent} deliveries, ` +
+      `${measured.failures + warm.failures} non-200 answers; margin jobs ${queue.map((row) => `${row.status} ${row._count}`).join(", ") || "none"}`);
+    const ok = rate >= 300 && p99 < 100 && stored === expected && receipts === sent && measured.failures + warm.failures === 0;
+    console.log(`    target >= 300 orders/s, p99 < 100 ms, nothing lost: ${ok ? "OK" : "NOT MET"}`);
+    return ok;
+  } finally {
+    await stop(workerProcess);
+    await stop(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default async function run(): Promise<void> {
+  if (APP_DIR === ROOT) buildIfStale();
+  const items = await deliveries(WARMUP + ORDERS);
+  console.log(`  ${ORDERS} signed orders/create deliveries (+${WARMUP} warm-up) over loopback, ${CONCURRENCY} in flight, SQLite (WAL)`);
+  const layouts = (process.env.WEBHOOK_BENCH_LAYOUTS || "in-process,separate,web-only").split(",") as Layout[];
+  for (const layout of layouts) await runLayout(items, layout);
+}
