@@ -1,0 +1,127 @@
+/**
+ * Bulk ingest of a 1,000,000-order bulk-operation JSONL file (targets: under 100 s, memory under 500 MB).
+ *
+ * 1. Writes the file once from the demo generator (`.data/bench/bulk-<orders>.jsonl`, reused while its
+ *    options match): GraphQL shape, each line item and shipping line its own record with `__parentId`,
+ *    transactions with fees inline, refunds inline with their line items (so the ledger is complete).
+ * 2. Ingests it through the backfill's streaming path (`streamIngest`: readLines -> BulkOrderAssembler ->
+ *    mapGraphqlOrder -> ingestOrders in batches) into a fresh, migrated temporary SQLite database.
+ * 3. Prints elapsed seconds, orders/s, peak RSS (sampled, and the process's maxRSS), and how the time
+ *    splits between `ingestOrders` (the database) and reading + reassembling + mapping.
+ *
+ * BULK_BENCH_ORDERS=100000 runs a smaller file; BULK_BENCH_BATCH sets the batch size (default 2000);
+ * BULK_BENCH_KEEP_DB=1 keeps the database (.data/bench/bulk-ingest-<pid>.sqlite) for inspection.
+ */
+import { execFileSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { once } from "node:events";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const DIR = path.join(ROOT, ".data/bench");
+const SHOP = "bench-bulk.myshopify.com";
+
+async function writeFixture(file: string, orders: number): Promise<void> {
+  const { generateOrders } = await import("../app/demo/generator");
+  const { restOrderToBulkRecords } = await import("../app/domain/shopify-graphql/from-rest");
+  const started = performance.now();
+  const out = createWriteStream(`${file}.tmp`);
+  let pending: string[] = [];
+  let lines = 0;
+  const flush = async () => {
+    if (!out.write(pending.join(""))) await once(out, "drain");
+    pending = [];
+  };
+  for (const body of generateOrders({ orders, seed: 1 })) {
+    for (const record of restOrderToBulkRecords(body, { transactions: "synthetic" })) {
+      pending.push(`${JSON.stringify(record)}\n`);
+      lines += 1;
+    }
+    if (pending.length >= 2000) await flush();
+  }
+  await flush();
+  out.end();
+  await once(out, "finish");
+  execFileSync("mv", [`${file}.tmp`, file]);
+  console.log(`fixture: wrote ${orders.toLocaleString("en-US")} orders, ${lines.toLocaleString("en-US")} lines, ` +
+    `${(statSync(file).size / 1e9).toFixed(2)} GB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export default async function run(): Promise<void> {
+  const orders = Number(process.env.BULK_BENCH_ORDERS ?? 1_000_000);
+  const batchSize = Number(process.env.BULK_BENCH_BATCH ?? 2000);
+  mkdirSync(DIR, { recursive: true });
+  const file = path.join(DIR, `bulk-${orders}.jsonl`);
+  const meta = `${file}.meta.json`;
+  const wanted = JSON.stringify({ orders, seed: 1, version: 1 });
+  if (!existsSync(file) || !existsSync(meta) || readFileSync(meta, "utf8") !== wanted) {
+    await writeFixture(file, orders);
+    writeFileSync(meta, wanted);
+  } else {
+    console.log(`fixture: reusing ${path.relative(ROOT, file)} (${(statSync(file).size / 1e9).toFixed(2)} GB)`);
+  }
+
+  // A fresh database, migrated like production.
+  // Own file per run: two runs at once must not share (or delete) each other's database.
+  const dbFile = path.join(DIR, `bulk-ingest-${process.pid}.sqlite`);
+  const removeDb = () => {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbFile}${suffix}`, { force: true });
+  };
+  removeDb();
+  const url = `file:${dbFile}`;
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
+    cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: "pipe",
+  });
+  process.env.DATABASE_URL ??= url;
+  process.env.LOG_LEVEL ??= "silent";
+  const { createDb } = await import("../app/db.server");
+  const { upsertShop } = await import("../app/shops/shops.server");
+  const { ingestOrders } = await import("../app/ingest/orders.server");
+  const { fileStream } = await import("../app/sync/lines.server");
+  const { streamIngest } = await import("../app/sync/stream-ingest.server");
+  const db = createDb(url);
+  await upsertShop(db, { id: SHOP, currency: "USD" });
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 200);
+  let writeMs = 0;
+  let lastReport = performance.now();
+  const started = performance.now();
+  const result = await streamIngest(db, SHOP, fileStream(file), {
+    format: "bulk",
+    batchSize,
+    write: async (database, shopId, batch) => {
+      const t = performance.now();
+      const counts = await ingestOrders(database, shopId, batch);
+      writeMs += performance.now() - t;
+      return counts;
+    },
+    onBatch: async ({ counts }) => {
+      if (performance.now() - lastReport > 15_000) {
+        lastReport = performance.now();
+        const s = (lastReport - started) / 1000;
+        console.log(`  ... ${counts.orders.toLocaleString("en-US")} orders in ${s.toFixed(0)} s (${Math.round(counts.orders / s)}/s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB)`);
+      }
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  const stored = await db.order.count({ where: { shopId: SHOP } });
+  const refunds = await db.refund.count({ where: { shopId: SHOP } });
+  await db.$disconnect();
+  if (!process.env.BULK_BENCH_KEEP_DB) removeDb();
+
+  const c = result.counts;
+  console.log(`bulk ingest: ${c.orders.toLocaleString("en-US")} orders (${c.applied.toLocaleString("en-US")} written, ${c.skippedTest} test), ` +
+    `${c.refunds.toLocaleString("en-US")} refunds, ${c.lines.toLocaleString("en-US")} lines, ${(c.bytes / 1e9).toFixed(2)} GB, ${c.bad} bad`);
+  console.log(`  elapsed        ${seconds.toFixed(1)} s (target < 100 s)`);
+  console.log(`  throughput     ${Math.round(c.orders / seconds).toLocaleString("en-US")} orders/s`);
+  console.log(`  peak RSS       ${(peakRss / 2 ** 20).toFixed(0)} MB sampled, maxRSS ${(maxRss / 2 ** 20).toFixed(0)} MB (target < 500 MB; maxRSS includes the process's start)`);
+  console.log(`  ingestOrders   ${(writeMs / 1000).toFixed(1)} s (${((100 * writeMs) / (seconds * 1000)).toFixed(0)} %), ${(writeMs * 1000 / c.orders).toFixed(0)} µs/order, batches of ${batchSize}`);
+  console.log(`  read+map       ${(seconds - writeMs / 1000).toFixed(1)} s (${((seconds * 1000 - writeMs) * 1000 / c.orders).toFixed(0)} µs/order: lines, JSON.parse, reassembly, mapping)`);
+  console.log(`  ledger         ${stored.toLocaleString("en-US")} orders, ${refunds.toLocaleString("en-US")} refunds stored`);
+}
