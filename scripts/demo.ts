@@ -95,6 +95,8 @@ async function seed() {
   const stored = await db.order.count({ where: { shopId: DEMO_SHOP.domain } });
   if (!flags.reseed && previous.signature === signature && stored > 0) {
     step(`demo store already generated (${stored} orders)`);
+    // A database seeded before the cost stack existed gets it now.
+    if ((await db.costSettings.count({ where: { shopId: DEMO_SHOP.domain } })) === 0) await seedCosts(Number(flags.seed));
     return;
   }
   step(`generating and ingesting the demo store ${signature}...`);
@@ -106,7 +108,25 @@ async function seed() {
     `ingested ${result.orders} orders (${result.skippedTest} test orders skipped) in ${(result.ms / 1000).toFixed(1)}s: ` +
       `${Math.round(result.orders / (result.ms / 1000))} orders/s`,
   );
+  await seedCosts(Number(flags.seed));
   writeFileSync(marker, JSON.stringify({ signature, seededAt: new Date().toISOString(), ...result }, null, 2));
+}
+
+/** The demo cost stack (app/costs/demo-costs.server.ts) and every order's margin computed with it. */
+async function seedCosts(seedNumber: number) {
+  const { default: db } = await import("~/db.server");
+  const { DEMO_SHOP, buildCatalog } = await import("~/demo/generator");
+  const { seedDemoCosts } = await import("~/costs/demo-costs.server");
+  const { recomputeMargins } = await import("~/margins/recompute.server");
+  const shop = await db.shop.findUnique({ where: { id: DEMO_SHOP.domain } });
+  if (!shop) return;
+  const costs = await seedDemoCosts(db, shop, buildCatalog(seedNumber, shop.currency));
+  step(`cost stack: ${costs.variantsCosted} variants costed, ${costs.variantsWithoutCost} left to the default %, ${costs.contacts} service contacts, ${costs.marketingRows} marketing rows`);
+  const margins = await recomputeMargins(db, shop.id, {
+    onProgress: ({ done, total }) => process.stdout.write(`\r[demo ${seconds()}s] margins ${done}/${total}`),
+  });
+  process.stdout.write("\n");
+  step(`margins recomputed for ${margins.orders} orders in ${(margins.ms / 1000).toFixed(1)}s`);
 }
 
 step(`database ${process.env.DATABASE_URL}`);

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Box, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { getOverview } from "~/analytics/overview.server";
+import { latestCoverage } from "~/costs/hub.server";
 import { requireShop } from "~/auth/shop-context.server";
 import db from "~/db.server";
 import { count, dateInZone, money, percent } from "~/components/format";
@@ -11,8 +12,9 @@ export const meta: MetaFunction = () => [{ title: "Overview · Margin LTV" }];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request, context);
-  const figures = await getOverview(db, shop);
+  const [figures, cogsCoverage] = await Promise.all([getOverview(db, shop), latestCoverage(db, shop.id)]);
   return {
+    cogsCoverage,
     shop: { id: shop.id, currency: shop.currency, currencyDigits: shop.currencyDigits, ianaTimezone: shop.ianaTimezone },
     figures: {
       ...figures,
@@ -26,7 +28,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
-function RevenueBridge({ figures, shop }: Data) {
+function RevenueBridge({ figures, shop }: Pick<Data, "figures" | "shop">) {
   const rows: [string, number, string?][] = [
     ["Gross sales", figures.grossSales, "list price x quantity of merchandise, excluding tax and gift cards"],
     ["Discounts", -figures.discounts],
@@ -75,7 +77,7 @@ function RevenueBridge({ figures, shop }: Data) {
 }
 
 export default function Overview() {
-  const { figures, shop } = useLoaderData<typeof loader>();
+  const { figures, shop, cogsCoverage } = useLoaderData<typeof loader>();
   const zone = shop.ianaTimezone;
   const subtitle = `All time · ${shop.currency} · dates in ${zone}`;
 
@@ -117,6 +119,8 @@ export default function Overview() {
           <RevenueBridge figures={figures} shop={shop} />
         </Layout.Section>
         <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+          <CogsCoverageCard coverage={cogsCoverage} />
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">
@@ -133,8 +137,37 @@ export default function Overview() {
               </Text>
             </BlockStack>
           </Card>
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** Share of merchandise revenue whose COGS is a known unit cost, versus estimated with the default % (last margin recompute). */
+function CogsCoverageCard({ coverage }: { coverage: Data["cogsCoverage"] }) {
+  const total = coverage ? coverage.known + coverage.estimated + coverage.missing : 0;
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          COGS coverage
+        </Text>
+        {coverage && total > 0 ? (
+          <>
+            <Text as="p">
+              <Text as="span" fontWeight="semibold">{percent(coverage.known / total)}</Text> of merchandise revenue has a known unit cost;{" "}
+              <Text as="span" fontWeight="semibold">{percent(coverage.estimated / total)}</Text> is estimated with the default COGS %
+              {coverage.missing ? `, ${percent(coverage.missing / total)} has no cost at all` : ""}.
+            </Text>
+            <RemixLink to="/app/costs">See the variants without a cost</RemixLink>
+          </>
+        ) : (
+          <Text as="p" tone="subdued">
+            No margins computed yet. <RemixLink to="/app/costs">Set up your costs</RemixLink>.
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
   );
 }

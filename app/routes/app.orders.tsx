@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link as RemixLink, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, Link, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
@@ -116,9 +116,9 @@ export default function Orders() {
               {rows.map((row, index) => (
                 <IndexTable.Row id={row.id} key={row.id} position={index}>
                   <IndexTable.Cell>
-                    <Text as="span" fontWeight="semibold">
+                    <RemixLink to={`/app/orders/${encodeURIComponent(row.id)}`} style={{ fontWeight: 650, color: "inherit" }}>
                       {row.name}
-                    </Text>
+                    </RemixLink>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{dateInZone(row.processedAt, shop.ianaTimezone)}</IndexTable.Cell>
                   <IndexTable.Cell>
