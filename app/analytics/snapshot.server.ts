@@ -1,0 +1,388 @@
+/**
+ * Precomputed analytics: `refreshAnalytics(db, shopId)` loads the shop's value events and facts once,
+ * builds every view (cohorts with the formula view, segments, LTV:CAC at each horizon, the flag context
+ * of the customers) and writes them as AnalyticsSnapshot rows in one transaction. Pages read a row.
+ *
+ * Freshness. A snapshot records the *stamp* its inputs had when the refresh began: the latest of the
+ * ledger change time (Shop.lastOrderAt), the end of the latest margin recompute (a full MarginRun or an
+ * incremental margins.* job), the cost and marketing-spend change times and the analytics settings'.
+ * A page whose snapshot stamp is older than the current stamp shows the old figures with
+ * "recomputing…" and asks for a refresh (`requestAnalyticsRefresh`): a durable job (app/queue) where
+ * this process runs the queue worker, else an in-process run, coalesced per shop. A change made during
+ * a refresh leaves a newer stamp, so the next read asks again. The refresh is a full recompute
+ * (see bench/analytics.bench.ts for its cost at 1M orders).
+ */
+import type { Db } from "~/db.server";
+import type {
+  AnalyticsBase, CohortTable, CustomerFacts, CustomerFlagSet, FlagContext, FormulaView, LtvCacReport, MarketingSpend, OrderFacts,
+  SegmentTable, SegmentThresholds,
+} from "~/domain/analytics";
+import {
+  buildCohortTable, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable, customerFlags, prepareAnalytics,
+} from "~/domain/analytics";
+import { ranker, shareCount } from "~/domain/analytics/behaviour";
+import { moneyFormatter } from "~/domain/analytics/text";
+import { log } from "~/lib/log.server";
+import { enqueue, registerJobHandler } from "~/queue/queue.server";
+import type { ShopSettings } from "~/shops/shops.server";
+import { loadAnalyticsInput } from "./input.server";
+import { getAnalyticsSettings } from "./settings.server";
+
+export const ANALYTICS_REFRESH_JOB = "analytics.refresh";
+// Shared with the page component, so they live in a module without server code.
+export { DEFAULT_LTV_CAC_HORIZON, LTV_CAC_HORIZONS } from "./ltv-cac-options";
+import { LTV_CAC_HORIZONS } from "./ltv-cac-options";
+/** A running refresh whose heartbeat is older than this is taken as dead. */
+export const STALE_REFRESH_MS = 5 * 60_000;
+
+type Jsonified<T> = T extends Date ? string : T extends (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
+
+export interface FilterOption {
+  value: string;
+  label: string;
+  customers: number;
+}
+
+export interface FilterOptions {
+  channels: FilterOption[];
+  discountCodes: FilterOption[];
+  countries: FilterOption[];
+  products: FilterOption[];
+  tags: FilterOption[];
+}
+
+export interface CohortsPayload {
+  table: Jsonified<CohortTable>;
+  formula: FormulaView;
+  options: FilterOptions;
+  customers: number;
+}
+
+export interface SegmentsPayload {
+  table: SegmentTable;
+}
+
+export interface LtvCacPayload {
+  reports: Record<string, LtvCacReport>;
+  spendRows: number;
+  vertical: string | null;
+}
+
+/** What a single customer's flags need from the whole store (see loadCustomerAnalytics). */
+export interface CustomersPayload {
+  thresholds: SegmentThresholds;
+  customers: number;
+  highValueCutoff: number | null;
+  /** Lifetime revenue and contribution margin of every customer, ascending. */
+  revenue: number[];
+  contributionMargin: number[];
+}
+
+export interface ViewPayloads {
+  cohorts: CohortsPayload;
+  segments: SegmentsPayload;
+  "ltv-cac": LtvCacPayload;
+  customers: CustomersPayload;
+}
+
+export type ViewName = keyof ViewPayloads;
+
+export interface Snapshot<T> {
+  payload: T;
+  asOf: Date;
+  computedAt: Date;
+  costVersion: number;
+  watermark: Date;
+  ms: number;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Views
+
+function filterOptions(base: AnalyticsBase): FilterOptions {
+  const counters = {
+    channels: new Map<string, FilterOption>(), discountCodes: new Map<string, FilterOption>(), countries: new Map<string, FilterOption>(),
+    products: new Map<string, FilterOption>(), tags: new Map<string, FilterOption>(),
+  };
+  const add = (map: Map<string, FilterOption>, value: string, label: string) => {
+    const entry = map.get(value);
+    if (entry) entry.customers++;
+    else map.set(value, { value, label, customers: 1 });
+  };
+  for (const f of base.facts) {
+    if (!f) continue;
+    add(counters.channels, f.channel, f.channel);
+    if (f.firstDiscountCode) add(counters.discountCodes, f.firstDiscountCode.trim().toUpperCase(), f.firstDiscountCode.trim().toUpperCase());
+    if (f.countryCode) add(counters.countries, f.countryCode.toUpperCase(), f.countryCode.toUpperCase());
+    if (f.firstProductId) add(counters.products, f.firstProductId, f.firstProductTitle ?? f.firstProductId);
+    for (const tag of new Set(f.tags.map((t) => t.toLowerCase()))) add(counters.tags, tag, tag);
+  }
+  const top = (map: Map<string, FilterOption>) =>
+    [...map.values()].sort((a, b) => b.customers - a.customers || (a.label < b.label ? -1 : 1)).slice(0, 200);
+  return {
+    channels: top(counters.channels), discountCodes: top(counters.discountCodes), countries: top(counters.countries),
+    products: top(counters.products), tags: top(counters.tags),
+  };
+}
+
+export function jsonCohortTable(table: CohortTable): Jsonified<CohortTable> {
+  return JSON.parse(JSON.stringify(table)) as Jsonified<CohortTable>;
+}
+
+export interface ViewInputs {
+  shop: ShopSettings;
+  thresholds: SegmentThresholds;
+  vertical: string | null;
+  channelMapping: Record<string, string>;
+  spend: MarketingSpend[];
+}
+
+/** Every view from one prepared base (pure apart from the clock-free inputs given). */
+export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs): ViewPayloads {
+  const currency = inputs.shop.currency;
+  const table = buildCohortTable(base);
+  const customers = buildCustomerFacts(base, orders);
+  const segments = buildSegmentTable(customers, { thresholds: inputs.thresholds });
+  const reports: Record<string, LtvCacReport> = {};
+  for (const horizon of LTV_CAC_HORIZONS) {
+    reports[horizon] = buildLtvCacReport(base, {
+      spend: inputs.spend, channelMapping: inputs.channelMapping, horizonMonths: horizon, currency,
+      vertical: inputs.vertical ?? undefined,
+    });
+  }
+  const n = customers.length;
+  const revenue = new Float64Array(n);
+  const margin = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    revenue[i] = customers[i].revenue;
+    margin[i] = customers[i].contributionMargin;
+  }
+  revenue.sort();
+  margin.sort();
+  const top = shareCount(n, inputs.thresholds.highValueTopShareBps);
+  return {
+    cohorts: { table: jsonCohortTable(table), formula: buildFormulaView(base, { currency }), options: filterOptions(base), customers: n },
+    segments: { table: segments },
+    "ltv-cac": { reports, spendRows: inputs.spend.length, vertical: inputs.vertical },
+    customers: {
+      thresholds: inputs.thresholds, customers: n, highValueCutoff: top > 0 ? margin[n - top] : null,
+      revenue: Array.from(revenue), contributionMargin: Array.from(margin),
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Stamp, reads and writes
+
+/** The latest change to anything the views depend on (see the header). */
+export async function currentStamp(db: Db, shopId: string): Promise<Date> {
+  const [shop, costs, settings, run, job] = await Promise.all([
+    db.shop.findUnique({ where: { id: shopId }, select: { lastOrderAt: true } }),
+    db.costSettings.findUnique({ where: { shopId }, select: { updatedAt: true, marketingUpdatedAt: true } }),
+    db.analyticsSettings.findUnique({ where: { shopId }, select: { updatedAt: true } }),
+    db.marginRun.findFirst({ where: { shopId, finishedAt: { not: null } }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } }),
+    db.job.findFirst({
+      where: { shopId, kind: { startsWith: "margins." }, finishedAt: { not: null } }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true },
+    }),
+  ]);
+  const times = [shop?.lastOrderAt, costs?.updatedAt, costs?.marketingUpdatedAt, settings?.updatedAt, run?.finishedAt, job?.finishedAt]
+    .map((d) => d?.getTime() ?? 0);
+  return new Date(Math.max(0, ...times));
+}
+
+export async function readSnapshot<V extends ViewName>(db: Db, shopId: string, view: V): Promise<Snapshot<ViewPayloads[V]> | null> {
+  return readSnapshotRow<ViewPayloads[V]>(db, shopId, view);
+}
+
+export async function readSnapshotRow<T>(db: Db, shopId: string, view: string): Promise<Snapshot<T> | null> {
+  const row = await db.analyticsSnapshot.findUnique({ where: { shopId_view: { shopId, view } } });
+  if (!row) return null;
+  return { payload: JSON.parse(row.payload) as T, asOf: row.asOf, computedAt: row.computedAt, costVersion: row.costVersion, watermark: row.watermark, ms: row.ms };
+}
+
+export async function writeSnapshotRow(db: Db, shopId: string, view: string, snapshot: Snapshot<unknown>): Promise<void> {
+  const data = {
+    payload: JSON.stringify(snapshot.payload), asOf: snapshot.asOf, computedAt: snapshot.computedAt,
+    costVersion: snapshot.costVersion, watermark: snapshot.watermark, ms: Math.round(snapshot.ms),
+  };
+  await db.analyticsSnapshot.upsert({ where: { shopId_view: { shopId, view } }, create: { shopId, view, ...data }, update: data });
+}
+
+export async function loadViewInputs(db: Db, shop: ShopSettings): Promise<ViewInputs> {
+  const [settings, spendRows] = await Promise.all([
+    getAnalyticsSettings(db, shop.id),
+    db.marketingSpend.findMany({ where: { shopId: shop.id }, orderBy: [{ month: "asc" }, { channel: "asc" }] }),
+  ]);
+  return {
+    shop, thresholds: settings.thresholds, vertical: settings.vertical, channelMapping: settings.channelMapping,
+    spend: spendRows.map((r) => ({ month: r.month, channel: r.channel, amount: Number(r.amount) })),
+  };
+}
+
+export interface RefreshResult {
+  ms: number;
+  loadMs: number;
+  computeMs: number;
+  writeMs: number;
+  events: number;
+  customers: number;
+}
+
+/** Recomputes and stores every view of the shop now (the caller waits). */
+export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?: Date } = {}): Promise<RefreshResult> {
+  const started = performance.now();
+  const shop = await db.shop.findUnique({ where: { id: shopId } });
+  if (!shop) throw new Error(`Unknown shop ${shopId}`);
+  const now = new Date();
+  await db.analyticsRefresh.upsert({
+    where: { shopId },
+    create: { shopId, status: "running", startedAt: now, heartbeatAt: now, error: null },
+    update: { status: "running", startedAt: now, heartbeatAt: now, error: null },
+  });
+  try {
+    const watermark = await currentStamp(db, shopId);
+    const costVersion = (await db.costSettings.findUnique({ where: { shopId }, select: { version: true } }))?.version ?? 0;
+    const asOf = options.asOf ?? new Date();
+    const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf }), loadViewInputs(db, shop)]);
+    const loaded = performance.now();
+    const base = prepareAnalytics(input);
+    const views = computeViews(base, orders, inputs);
+    const computed = performance.now();
+    const computedAt = new Date();
+    const ms = computed - started;
+    const rows = Object.entries(views).map(([view, payload]) => ({
+      shopId, view, payload: JSON.stringify(payload), asOf, computedAt, costVersion, watermark, ms: Math.round(ms),
+    }));
+    await db.$transaction([
+      db.analyticsSnapshot.deleteMany({ where: { shopId } }), // filtered cohort tables are recomputed on demand
+      db.analyticsSnapshot.createMany({ data: rows }),
+      db.analyticsRefresh.update({ where: { shopId }, data: { status: "idle", finishedAt: new Date(), heartbeatAt: new Date() } }),
+    ]);
+    const written = performance.now();
+    return {
+      ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
+      events: input.events.length, customers: base.customerIds.length,
+    };
+  } catch (error) {
+    await db.analyticsRefresh.update({
+      where: { shopId },
+      data: { status: "failed", finishedAt: new Date(), error: error instanceof Error ? error.message.slice(0, 2000) : String(error) },
+    }).catch(() => undefined);
+    throw error;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Background refresh
+
+registerJobHandler(ANALYTICS_REFRESH_JOB, async (job) => {
+  await refreshAnalytics((await import("~/db.server")).default, job.shopId);
+});
+
+const running = new Map<string, Promise<void>>();
+const pending = new Set<string>();
+
+/** Asks for a refresh without waiting: a queued job where this process runs the worker, else in-process. Never throws. */
+export async function requestAnalyticsRefresh(db: Db, shopId: string): Promise<void> {
+  try {
+    const now = new Date();
+    await db.analyticsRefresh.upsert({ where: { shopId }, create: { shopId, status: "idle", requestedAt: now }, update: { requestedAt: now } });
+  } catch (error) {
+    log("warn", "analytics.request_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
+  }
+  // The worker module pulls in the Shopify configuration: import it only where a worker may run.
+  const mayRunWorker = process.env.JOB_WORKER !== "off" && process.env.NODE_ENV !== "test" && !process.env.VITEST;
+  if (mayRunWorker) {
+    try {
+      const { wakeWorker, workerEnabled } = await import("~/queue/worker.server");
+      if (!workerEnabled()) throw new Error("worker disabled");
+      const stamp = await currentStamp(db, shopId);
+      await enqueue(db, { shopId, kind: ANALYTICS_REFRESH_JOB, payload: {}, dedupeKey: `${ANALYTICS_REFRESH_JOB}:${stamp.getTime()}`, maxAttempts: 3 });
+      wakeWorker();
+      return;
+    } catch (error) {
+      log("warn", "analytics.enqueue_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  refreshInProcess(db, shopId);
+}
+
+export function refreshInProcess(db: Db, shopId: string): void {
+  if (running.has(shopId)) {
+    pending.add(shopId);
+    return;
+  }
+  const job = (async () => {
+    try {
+      for (let rounds = 0; rounds < 5; rounds++) {
+        pending.delete(shopId);
+        await refreshAnalytics(db, shopId);
+        if (!pending.has(shopId)) break;
+      }
+    } catch (error) {
+      log("error", "analytics.refresh_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      running.delete(shopId);
+    }
+  })();
+  running.set(shopId, job);
+}
+
+/** Resolves when this process has no refresh running for the shop (tests, CLI). */
+export async function waitForAnalyticsRefresh(shopId: string): Promise<void> {
+  while (running.has(shopId)) await running.get(shopId);
+}
+
+export interface Freshness {
+  /** When the figures shown were computed (ISO), null when never. */
+  computedAt: string | null;
+  /** The figures predate a change to the data, costs or settings. */
+  stale: boolean;
+  /** A refresh is running or queued. */
+  recomputing: boolean;
+  error: string | null;
+}
+
+/**
+ * A page's view and its freshness; asks for a refresh when the view is missing or stale (and none is
+ * running). Missing views give `snapshot: null` (the page says the figures are being computed).
+ */
+export async function readView<V extends ViewName>(db: Db, shopId: string, view: V, now = new Date()):
+  Promise<{ snapshot: Snapshot<ViewPayloads[V]> | null; freshness: Freshness }> {
+  const [snapshot, stamp, refresh] = await Promise.all([
+    readSnapshot(db, shopId, view), currentStamp(db, shopId), db.analyticsRefresh.findUnique({ where: { shopId } }),
+  ]);
+  const stale = !snapshot || snapshot.watermark.getTime() < stamp.getTime();
+  const alive = refresh?.status === "running" && !!refresh.heartbeatAt && now.getTime() - refresh.heartbeatAt.getTime() < STALE_REFRESH_MS;
+  const requestedRecently = !!refresh?.requestedAt && now.getTime() - refresh.requestedAt.getTime() < 60_000 &&
+    (!refresh.finishedAt || refresh.finishedAt < refresh.requestedAt);
+  if (stale && !alive && !requestedRecently) await requestAnalyticsRefresh(db, shopId);
+  return {
+    snapshot,
+    freshness: {
+      computedAt: snapshot?.computedAt.toISOString() ?? null, stale, recomputing: stale || alive,
+      error: refresh?.status === "failed" ? refresh.error : null,
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// One customer's flags against the stored store-wide context
+
+function contextFromPayload(payload: CustomersPayload, shop: ShopSettings): FlagContext {
+  return {
+    thresholds: payload.thresholds, customers: payload.customers, highValueCutoff: payload.highValueCutoff,
+    revenueRank: ranker(Float64Array.from(payload.revenue)), marginRank: ranker(Float64Array.from(payload.contributionMargin)),
+    money: moneyFormatter(shop.currency),
+  };
+}
+
+/** Flags of one customer using the latest snapshot's store-wide ranks and cut-off (computed now when there is no snapshot). */
+export async function customerFlagsFromSnapshot(db: Db, shop: ShopSettings, facts: CustomerFacts): Promise<CustomerFlagSet> {
+  let payload = (await readSnapshot(db, shop.id, "customers"))?.payload ?? null;
+  if (!payload) {
+    await refreshAnalytics(db, shop.id);
+    payload = (await readSnapshot(db, shop.id, "customers"))!.payload;
+  }
+  return { customerId: facts.customerId, flags: customerFlags(facts, contextFromPayload(payload, shop)) };
+}

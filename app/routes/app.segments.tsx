@@ -1,0 +1,119 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Card, EmptyState, Page, Text } from "@shopify/polaris";
+import { useState } from "react";
+import { getSegmentsView } from "~/analytics/segments.server";
+import { requireShop } from "~/auth/shop-context.server";
+import { FreshnessLine } from "~/components/analytics/Freshness";
+import { downloadCsv } from "~/components/csv-download";
+import { count, money } from "~/components/format";
+import db from "~/db.server";
+
+export const meta: MetaFunction = () => [{ title: "Segments · Margin LTV" }];
+
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { shop } = await requireShop(request, context);
+  const view = await getSegmentsView(db, shop.id);
+  return { shop: { currency: shop.currency, currencyDigits: shop.currencyDigits, ianaTimezone: shop.ianaTimezone }, ...view };
+};
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type Row = NonNullable<Data["table"]>["total"];
+
+const pct = (bps: number | null) => (bps === null ? "–" : `${(bps / 100).toFixed(1)}%`);
+
+function SegmentTableView({ rows, shop, total }: { rows: Row[]; shop: Data["shop"]; total?: Row }) {
+  const m = (v: number | null) => (v === null ? "–" : money(v, shop));
+  const cellStyle: React.CSSProperties = { padding: "6px 10px", textAlign: "right", whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums", borderTop: "1px solid var(--p-color-border-secondary)" };
+  const headings = ["Segment", "Customers", "Share of revenue", "Share of margin", "CM-LTV", "Revenue LTV", "CM per order", "Return rate", "Discount load", "Contacts / order"];
+  const line = (s: Row, strong = false) => (
+    <tr key={s.key} style={{ background: s.highlight ? "var(--p-color-bg-surface-warning)" : undefined, fontWeight: strong ? 650 : undefined }}>
+      <td style={{ ...cellStyle, textAlign: "left", whiteSpace: "normal", minWidth: 160 }}>
+        <BlockStack gap="050">
+          <span>{s.label} {s.highlight ? <Badge tone="warning">Revenue, not margin</Badge> : null}</span>
+          {s.highlight ? <Text as="span" variant="bodySm" tone="subdued">{s.highlight}</Text> : null}
+        </BlockStack>
+      </td>
+      <td style={cellStyle}>{count(s.customers)}</td>
+      <td style={cellStyle}>{pct(s.revenueShareBps)}</td>
+      <td style={cellStyle}>{pct(s.marginShareBps)}</td>
+      <td style={{ ...cellStyle, color: s.cmLtv !== null && s.cmLtv < 0 ? "var(--p-color-text-critical)" : undefined }}>{m(s.cmLtv)}</td>
+      <td style={cellStyle}>{m(s.revenueLtv)}</td>
+      <td style={cellStyle}>{m(s.cmPerOrder)}</td>
+      <td style={cellStyle}>{pct(s.returnRateBps)}</td>
+      <td style={cellStyle}>{pct(s.discountLoadBps)}</td>
+      <td style={cellStyle}>{s.serviceContactsPerOrderX100 === null ? "–" : (s.serviceContactsPerOrderX100 / 100).toFixed(2)}</td>
+    </tr>
+  );
+  return (
+    <div style={{ overflowX: "auto" }}>
+      <table style={{ borderCollapse: "collapse", width: "100%", fontSize: 13 }}>
+        <thead>
+          <tr>{headings.map((h, i) => <th key={h} style={{ ...cellStyle, borderTop: 0, textAlign: i === 0 ? "left" : "right", fontWeight: 600 }}>{h}</th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.map((s) => line(s))}
+          {total ? line(total, true) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export default function Segments() {
+  const { shop, table, freshness } = useLoaderData<typeof loader>();
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const header = <Box paddingBlockEnd="200"><FreshnessLine freshness={freshness} timeZone={shop.ianaTimezone} /></Box>;
+  if (!table) {
+    return (
+      <Page title="Segments">
+        {header}
+        <Card><EmptyState heading="Your segments are being computed" image=""><p>This page updates by itself when they are ready.</p></EmptyState></Card>
+      </Page>
+    );
+  }
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      await downloadCsv("/app/segments.csv", "segments.csv");
+    } catch (error) {
+      setExportError(error instanceof Error ? error.message : "The export failed");
+    } finally {
+      setExporting(false);
+    }
+  };
+  return (
+    <Page title="Segments" fullWidth subtitle={`${count(table.total.customers)} customers · lifetime figures · ${shop.currency}`}
+      secondaryActions={[{ content: "Export CSV", onAction: exportCsv, loading: exporting, disabled: table.total.customers === 0 },
+        { content: "Thresholds", url: "/app/settings" }]}>
+      {header}
+      <BlockStack gap="400">
+        {exportError ? <Banner tone="critical" title="Export failed" onDismiss={() => setExportError(null)}><p>{exportError}</p></Banner> : null}
+        {table.total.customers === 0 ? (
+          <Card><EmptyState heading="No customers yet" image=""><p>Segments appear once customers have placed orders and their margins are computed.</p></EmptyState></Card>
+        ) : null}
+        {table.highlights.length > 0 ? (
+          <Banner tone="warning" title="Valuable on revenue, not on margin">
+            <BlockStack gap="100">
+              {table.highlights.map((h) => <p key={`${h.dimension}-${h.key}`}><strong>{h.label}</strong>: {h.highlight}</p>)}
+            </BlockStack>
+          </Banner>
+        ) : null}
+        {table.total.customers > 0 ? table.groups.map((group) => (
+          <Card key={group.dimension}>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">{group.label}</Text>
+              {group.dimension === "behaviour" ? (
+                <Text as="p" variant="bodySm" tone="subdued">Behaviour segments overlap: a customer can be in several, so shares do not add up to 100%. <RemixLink to="/app/settings">Thresholds</RemixLink></Text>
+              ) : null}
+              <SegmentTableView rows={group.segments.slice(0, 50)} shop={shop} total={table.total} />
+              {group.segments.length > 50 ? <Text as="p" variant="bodySm" tone="subdued">The 50 largest of {count(group.segments.length)} segments; the CSV has them all.</Text> : null}
+            </BlockStack>
+          </Card>
+        )) : null}
+      </BlockStack>
+    </Page>
+  );
+}
