@@ -16,13 +16,14 @@
  * WEBHOOK_BENCH_APP_DIR serves an already built copy of the app (its server.mjs and build/) instead of
  * building this tree; WEBHOOK_BENCH_CPU_PROF=<dir> writes a CPU profile of the server there.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { buildIfStale, migrate } from "../scripts/app-build";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const APP_DIR = process.env.WEBHOOK_BENCH_APP_DIR ? path.resolve(process.env.WEBHOOK_BENCH_APP_DIR) : ROOT;
@@ -32,39 +33,6 @@ const SHOP = "webhook-bench.myshopify.com";
 const ORDERS = Number(process.env.WEBHOOK_BENCH_ORDERS || 6_000);
 const WARMUP = Math.min(500, Math.floor(ORDERS / 10));
 const CONCURRENCY = Number(process.env.WEBHOOK_BENCH_CONCURRENCY || 16);
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name === "generated") continue;
-      newest = Math.max(newest, newestMtime(full));
-    } else newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Same rule as scripts/demo.ts: rebuild when the build is missing or older than app/ or package.json. */
-function buildIfStale(): void {
-  const output = path.join(ROOT, "build/server/index.js");
-  const sources = Math.max(newestMtime(path.join(ROOT, "app")), statSync(path.join(ROOT, "package.json")).mtimeMs);
-  if (existsSync(output) && statSync(output).mtimeMs > sources) return;
-  console.log("  building the app (remix vite:build)...");
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
-
-function migrate(url: string): void {
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: "pipe",
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -212,7 +180,7 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
   let server: ChildProcess | null = null;
   let workerProcess: ChildProcess | null = null;
   try {
-    migrate(url);
+    migrate(ROOT, url);
     const port = await freePort();
     server = await startAppServer(port, url, worker);
     if (worker === "separate") workerProcess = await startWorkerProcess(port, url);
@@ -257,7 +225,7 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
 }
 
 export default async function run(): Promise<void> {
-  if (APP_DIR === ROOT) buildIfStale();
+  if (APP_DIR === ROOT) buildIfStale(ROOT, () => console.log("  building the app (remix vite:build)..."));
   const items = await deliveries(WARMUP + ORDERS);
   console.log(`  ${ORDERS} signed orders/create deliveries (+${WARMUP} warm-up) over loopback, ${CONCURRENCY} in flight, SQLite (WAL)`);
   const layouts = (process.env.WEBHOOK_BENCH_LAYOUTS || "in-process,separate,web-only").split(",") as Layout[];

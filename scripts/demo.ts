@@ -9,10 +9,10 @@
  *
  * Flags: --orders N --customers N --seed N --months N --port N --reseed --no-serve
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { buildIfStale, migrate } from "./app-build";
 
 const started = performance.now();
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -42,37 +42,9 @@ process.env.SCOPES ??= "read_orders";
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 const step = (message: string) => console.log(`[demo ${seconds()}s] ${message}`);
 
-function migrate() {
-  execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
-    cwd: root,
-    env: process.env,
-    stdio: "pipe",
-  });
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name === "generated") continue;
-      newest = Math.max(newest, newestMtime(full));
-    } else newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfStale() {
-  const output = path.join(root, "build/server/index.js");
-  const sources = Math.max(newestMtime(path.join(root, "app")), statSync(path.join(root, "package.json")).mtimeMs);
-  if (existsSync(output) && statSync(output).mtimeMs > sources) return step("build is up to date");
-  step("building the app (vite build)...");
-  execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  step("build done");
+function buildStep() {
+  if (buildIfStale(root, () => step("building the app (vite build)..."))) step("build done");
+  else step("build is up to date");
 }
 
 async function seed() {
@@ -130,10 +102,10 @@ async function seedCosts(seedNumber: number) {
 }
 
 step(`database ${process.env.DATABASE_URL}`);
-migrate();
+migrate(root);
 step("migrations applied");
 await seed();
-buildIfStale();
+buildStep();
 if (!flags["no-serve"]) {
   const { startServer } = await import("../server.mjs");
   await startServer({ port: Number(flags.port), host: "127.0.0.1", demo: true });

@@ -27,6 +27,7 @@ import type { AnalyticsInput, CustomerFacts, CustomerFlagSet, OrderFacts } from 
 import { buildCustomerFacts, prepareAnalytics } from "~/domain/analytics";
 import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
+import { bool, date, num } from "~/lib/sql-values";
 
 type Row = Record<string, unknown>;
 type Reader = Pick<Db, "$queryRaw">;
@@ -60,14 +61,6 @@ async function queryRows(db: Reader, query: Prisma.Sql): Promise<Row[]> {
   return handle.prepare(query.sql).all(...query.values.map(bind)) as Row[];
 }
 
-const num = (value: unknown): number => {
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (value === null || value === undefined) return 0;
-  return Number(value);
-};
-const bool = (value: unknown): boolean => value === true || value === 1 || value === 1n || value === "1" || value === "true";
-const date = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
 const firstOf = (list: unknown): string | null => {
   if (typeof list !== "string" || list === "") return null;
   const code = list.split(",")[0].trim();

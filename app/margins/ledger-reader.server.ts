@@ -11,18 +11,11 @@ import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import type { LedgerLine, LedgerOrder, LedgerRefund, LedgerTransaction, RestockType } from "~/domain/ledger/types";
 import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
+import { bool, date, num } from "~/lib/sql-values";
 
 type Row = Record<string, unknown>;
 type Executor = Pick<Db, "$queryRaw">;
 
-const num = (value: unknown): number => {
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (value === null || value === undefined) return 0;
-  return Number(value);
-};
-const bool = (value: unknown): boolean => value === true || value === 1 || value === 1n || value === "1" || value === "true";
-const date = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
 const list = (value: unknown): string[] => (typeof value === "string" && value !== "" ? value.split(",") : []);
 
 const ORDER_COLUMNS = Prisma.raw(`"id", "name", "customerId", "customerTags", "createdAt", "processedAt", "sourceUpdatedAt",
