@@ -1,7 +1,8 @@
 /**
  * Unit cost history of inventory items (inventory_items/update; the backfill writes through here too).
- * One row per (item, changedAt), never overwritten: a repeat is a no-op and deliveries in any order give
- * the same history. The cost in effect at time T is the row with the latest changedAt <= T.
+ * One row per (item, changedAt): a repeat is a no-op, and two different costs reported for the same
+ * instant resolve by a commutative rule (a known cost beats a cleared one, the larger cost wins), so
+ * deliveries in any order give the same history. The cost in effect at time T is the row with the latest changedAt <= T.
  */
 import type { Prisma } from "~/generated/prisma/client";
 import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
@@ -37,7 +38,10 @@ export async function recordInventoryCosts(tx: Tx, shopId: string, rows: Invento
       INSERT INTO "InventoryCostHistory" ("shopId", "inventoryItemId", "variantId", "unitCost", "changedAt", "source", "recordedAt")
       VALUES (${shopId}, ${row.inventoryItemId}, ${variantId}, ${row.unitCost === null ? null : BigInt(row.unitCost)}, ${row.changedAt},
               ${row.source}, ${new Date()})
-      ON CONFLICT ("shopId", "inventoryItemId", "changedAt") DO NOTHING`;
+      ON CONFLICT ("shopId", "inventoryItemId", "changedAt") DO UPDATE SET
+        "unitCost" = excluded."unitCost", "source" = excluded."source"
+      WHERE "InventoryCostHistory"."unitCost" IS NULL AND excluded."unitCost" IS NOT NULL
+         OR excluded."unitCost" > "InventoryCostHistory"."unitCost"`;
     if (row.variantId) {
       // The variant became known: rows recorded without it (from webhooks) get it too.
       await tx.inventoryCostHistory.updateMany({
