@@ -193,11 +193,14 @@ function rankBy(accs: Acc[], total: (a: Acc) => number): Map<Acc, number> {
 }
 
 function highlightReason(row: SegmentRow, total: SegmentRow, n: number): string {
-  const worse = (value: number | null, store: number | null) => value !== null && store !== null && value > store;
+  // A reason is cited only when it is materially worse than the store's: at least a fifth above it and
+  // different once printed (so no "0.0 contacts per order against 0.0 store-wide").
+  const worse = (value: number | null, store: number | null, shown: (x: number) => string) =>
+    value !== null && store !== null && value > 0 && value * 5 >= store * 6 && shown(value) !== shown(store);
   const reasons: string[] = [];
-  if (worse(row.discountLoadBps, total.discountLoadBps)) reasons.push(`discounts take ${percent(row.discountLoadBps!)} of list price`);
-  if (worse(row.refundedShareBps, total.refundedShareBps)) reasons.push(`${percent(row.refundedShareBps!)} of revenue is refunded`);
-  if (worse(row.serviceContactsPerOrderX100, total.serviceContactsPerOrderX100)) {
+  if (worse(row.discountLoadBps, total.discountLoadBps, percent)) reasons.push(`discounts take ${percent(row.discountLoadBps!)} of list price`);
+  if (worse(row.refundedShareBps, total.refundedShareBps, percent)) reasons.push(`${percent(row.refundedShareBps!)} of revenue is refunded`);
+  if (worse(row.serviceContactsPerOrderX100, total.serviceContactsPerOrderX100, oneDecimal)) {
     reasons.push(`${oneDecimal(row.serviceContactsPerOrderX100!)} service contacts per order against ${oneDecimal(total.serviceContactsPerOrderX100!)} store-wide`);
   }
   if (reasons.length === 0) {

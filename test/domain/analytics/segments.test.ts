@@ -111,6 +111,28 @@ describe("segments that look valuable on revenue but not on margin", () => {
       .toBe("Ranks 1st of 3 on revenue per customer but 3rd on margin: contribution margin is 3% of revenue against 20% store-wide.");
   });
 
+  it("cites only costs materially worse than the store's and different once printed", () => {
+    // DE: 1 contact in 25 orders = 0.04 per order against the store's 2 / 100 = 0.02: worse, but both print "0.0".
+    // Discounts 1300 / 12000 = 10.8% (11%) against 2800 / 27000 = 10.4% (10%): under a fifth above, not a reason.
+    const table = buildSegmentTable([
+      customer("de", { country: "DE", revenue: 12000, contributionMargin: 300, orders: 25, serviceContacts: 1, discounts: 1300 }),
+      customer("us", { country: "US", revenue: 10000, contributionMargin: 3000, orders: 50, serviceContacts: 1, discounts: 1000 }),
+      customer("fr", { country: "FR", revenue: 5000, contributionMargin: 2000, orders: 25, discounts: 500 }),
+    ], { thresholds: { minSegmentCustomers: 1 } });
+    expect(segment(table, "country", "DE")).toMatchObject({ serviceContactsPerOrderX100: 4, discountLoadBps: 1083 });
+    expect(table.total).toMatchObject({ serviceContactsPerOrderX100: 2, discountLoadBps: 1037 });
+    expect(segment(table, "country", "DE").highlight)
+      .toBe("Ranks 1st of 3 on revenue per customer but 3rd on margin: contribution margin is 3% of revenue against 20% store-wide.");
+    // Twice the store's contacts, printed differently, is cited.
+    const heavy = buildSegmentTable([
+      customer("de", { country: "DE", revenue: 12000, contributionMargin: 300, orders: 10, serviceContacts: 4 }),
+      customer("us", { country: "US", revenue: 10000, contributionMargin: 3000, orders: 10 }),
+      customer("fr", { country: "FR", revenue: 5000, contributionMargin: 2000, orders: 10 }),
+    ], { thresholds: { minSegmentCustomers: 1 } });
+    expect(segment(heavy, "country", "DE").highlight)
+      .toBe("Ranks 1st of 3 on revenue per customer but 3rd on margin: 0.4 service contacts per order against 0.1 store-wide.");
+  });
+
   it("ranks only segments with enough customers, ties sharing the better rank", () => {
     expect(buildSegmentTable(six).highlights).toEqual([]); // default: 20 customers per segment
     const tied = buildSegmentTable([
