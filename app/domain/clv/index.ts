@@ -71,3 +71,12 @@ export { backtest, pearson, type BacktestOptions, type BacktestResult, type Comp
 export { hyp2f1 } from "./hypergeometric";
 export { createRng, type Rng } from "./random";
 export { simulateCustomers, type SimulatedCustomer, type SimulationOptions } from "./simulate";
+export {
+  NORMAL_QUANTILES,
+  projectGroups,
+  type GroupedCustomer,
+  type GroupProjection,
+  type ProjectionOptions,
+  type ProjectionPoint,
+  type ProjectionResult,
+} from "./projection";
