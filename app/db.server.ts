@@ -1,16 +1,43 @@
 /**
- * One Prisma client per process, on the better-sqlite3 driver adapter (no engine binary; see
- * ../shared/GUIDE.md section 2). In development the client survives Vite's module reloads.
+ * One Prisma client per process, on a driver adapter (no engine binary; see ../shared/GUIDE.md
+ * section 2). DATABASE_URL chooses the database: `file:...` is SQLite (the embedded default),
+ * `postgresql://...` (or `postgres://`) is PostgreSQL, where many app instances share one database.
+ * In development the client survives Vite's module reloads.
+ *
+ * Both providers' clients are generated from one model (prisma/postgresql/schema.prisma is derived from
+ * prisma/schema.prisma), so they have the same delegates and results; `Db` is the SQLite client's type
+ * and the PostgreSQL client is used through it. Code that needs provider-specific SQL asks `dbProvider`.
  */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-pg/client";
 
 export type Db = PrismaClient;
+export type DbProvider = "sqlite" | "postgresql";
 
 function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set (for example file:./prisma/dev.sqlite)");
+  if (!url) throw new Error("DATABASE_URL is not set (for example file:./prisma/dev.sqlite or postgresql://...)");
   return url;
+}
+
+/** The provider a DATABASE_URL names; anything else is refused rather than guessed. */
+export function providerOfUrl(url: string): DbProvider {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got ${url.split(":")[0]}:`);
+}
+
+/**
+ * The provider behind a client or a transaction client (`Prisma.TransactionClient` forwards to its
+ * client, so both carry the generated client's `_activeProvider`).
+ */
+export function dbProvider(client: unknown): DbProvider {
+  const active = (client as { _activeProvider?: string } | null)?._activeProvider;
+  if (active === "postgresql") return "postgresql";
+  if (active === "sqlite") return "sqlite";
+  return providerOfUrl(databaseUrl());
 }
 
 /**
@@ -31,9 +58,13 @@ function databaseUrl(): string {
 type SqliteClient = { pragma?: (source: string) => unknown; prepare?: (source: string) => unknown };
 
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
+  /** The better-sqlite3 connection once opened (see `sqliteConnection`). */
+  connection: unknown = null;
+
   override async connect() {
     const adapter = await super.connect();
     const client = (adapter as unknown as { client?: SqliteClient }).client;
+    this.connection = client ?? null;
     if (client?.pragma && client.prepare) {
       client.pragma("journal_mode = WAL");
       client.pragma("busy_timeout = 5000");
@@ -45,15 +76,42 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   }
 }
 
-export function createDb(url = databaseUrl()): PrismaClient {
-  return new PrismaClient({ adapter: new SqliteAdapterFactory({ url }) });
+/**
+ * PostgreSQL: a pg pool per process. DATABASE_POOL_SIZE bounds its connections (default 10): with N
+ * instances the server needs N x pool size connections (plus the migration's two).
+ */
+function postgresAdapter(url: string): PrismaPg {
+  const max = Number(process.env.DATABASE_POOL_SIZE ?? 10);
+  if (!Number.isInteger(max) || max < 1) throw new Error(`DATABASE_POOL_SIZE must be a positive integer, got ${process.env.DATABASE_POOL_SIZE}`);
+  return new PrismaPg({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+}
+
+const sqliteFactories = new WeakMap<object, SqliteAdapterFactory>();
+
+/**
+ * The better-sqlite3 connection under a SQLite client (null before its first query, and always null on
+ * PostgreSQL): the ledger writer runs prepared statements on it directly (app/ingest/ledger-sql.server.ts).
+ */
+export function sqliteConnection(client: Db): unknown {
+  return sqliteFactories.get(client)?.connection ?? null;
+}
+
+export function createDb(url = databaseUrl()): Db {
+  if (providerOfUrl(url) === "postgresql") {
+    // Same models and results as the SQLite client (one source schema); only the query compiler differs.
+    return new PostgresPrismaClient({ adapter: postgresAdapter(url) }) as unknown as Db;
+  }
+  const factory = new SqliteAdapterFactory({ url });
+  const client = new PrismaClient({ adapter: factory });
+  sqliteFactories.set(client, factory);
+  return client;
 }
 
 declare global {
-  var __marginLtvDb: PrismaClient | undefined;
+  var __marginLtvDb: Db | undefined;
 }
 
-const db: PrismaClient = globalThis.__marginLtvDb ?? createDb();
+const db: Db = globalThis.__marginLtvDb ?? createDb();
 if (process.env.NODE_ENV !== "production") globalThis.__marginLtvDb = db;
 
 export default db;
