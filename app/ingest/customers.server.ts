@@ -2,30 +2,34 @@
  * Customer identity in the ledger: merges (customers/merge) and the rule that a Customer row exists
  * exactly while some order names it, so the rows do not depend on the order deliveries arrived in.
  */
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
 import { chunk, IDS_PER_QUERY, insertRows } from "~/lib/chunks";
 import { requestMarginRecompute } from "./margin-hook.server";
-import { selectByIds } from "./sql.server";
+import { selectByIds, type RawQuerier } from "./sql.server";
 
 type Tx = Prisma.TransactionClient;
 
 /** merged id -> kept id for the given customer ids that were merged away (chains are stored flat). */
-export async function customerMapping(tx: Tx, shopId: string, customerIds: string[]): Promise<Map<string, string>> {
+export async function customerMapping(tx: RawQuerier, shopId: string, customerIds: string[]): Promise<Map<string, string>> {
   const rows = await selectByIds<{ customerId: string; keptCustomerId: string }>(
     tx, "CustomerMerge", ["customerId", "keptCustomerId"], shopId, "customerId", customerIds);
   return new Map(rows.map((row) => [row.customerId, row.keptCustomerId]));
 }
 
 /** Deletes the Customer rows of these ids that no order of the shop names any more. */
-export async function pruneCustomers(tx: Tx, shopId: string, customerIds: string[]): Promise<number> {
+export async function pruneCustomers(tx: RawQuerier & { $executeRaw(query: Prisma.Sql): PromiseLike<number> }, shopId: string,
+  customerIds: string[]): Promise<number> {
   let removed = 0;
   for (const ids of chunk([...new Set(customerIds)], IDS_PER_QUERY)) {
     const used = new Set(
-      (await tx.order.findMany({ where: { shopId, customerId: { in: ids } }, select: { customerId: true }, distinct: ["customerId"] }))
+      (await tx.$queryRaw<{ customerId: string }[]>(
+        Prisma.sql`SELECT DISTINCT "customerId" FROM "Order" WHERE "shopId" = ${shopId} AND "customerId" IN (${Prisma.join(ids)})`))
         .map((row) => row.customerId),
     );
     const unused = ids.filter((id) => !used.has(id));
-    if (unused.length) removed += (await tx.customer.deleteMany({ where: { shopId, id: { in: unused } } })).count;
+    if (unused.length) {
+      removed += await tx.$executeRaw(Prisma.sql`DELETE FROM "Customer" WHERE "shopId" = ${shopId} AND "id" IN (${Prisma.join(unused)})`);
+    }
   }
   return removed;
 }

@@ -6,6 +6,7 @@
 import { Prisma } from "~/generated/prisma/client";
 import { ORDER_KEYED_TABLES } from "~/privacy/erase.server";
 import { pruneCustomers } from "./customers.server";
+import { portableLedgerSql, type LedgerSql } from "./ledger-sql.server";
 import { requestMarginRecompute } from "./margin-hook.server";
 
 type Tx = Prisma.TransactionClient;
@@ -18,26 +19,27 @@ const DELETED_WITH_ORDER = [...new Set([...ORDER_KEYED_TABLES, "PendingRefund"])
  * orders (never stored): refunds that arrived before the test order's snapshot are removed the same way.
  */
 export async function deleteOrder(tx: Tx, shopId: string, orderId: string, deletedAt: Date,
-  reason: "deleted" | "test" = "deleted"): Promise<Record<string, number>> {
+  reason: "deleted" | "test" = "deleted", sql: LedgerSql = portableLedgerSql(tx)): Promise<Record<string, number>> {
   // A deletion wins over "test" whichever came first, so the row does not depend on delivery order.
   if (reason === "deleted") {
-    await tx.$executeRaw`
+    await sql.$executeRaw(Prisma.sql`
       INSERT INTO "OrderTombstone" ("shopId", "orderId", "reason", "deletedAt") VALUES (${shopId}, ${orderId}, 'deleted', ${deletedAt})
-      ON CONFLICT ("shopId", "orderId") DO UPDATE SET "reason" = 'deleted'`;
+      ON CONFLICT ("shopId", "orderId") DO UPDATE SET "reason" = 'deleted'`);
   } else {
-    await tx.$executeRaw`
+    await sql.$executeRaw(Prisma.sql`
       INSERT INTO "OrderTombstone" ("shopId", "orderId", "reason", "deletedAt") VALUES (${shopId}, ${orderId}, 'test', ${deletedAt})
-      ON CONFLICT ("shopId", "orderId") DO NOTHING`;
+      ON CONFLICT ("shopId", "orderId") DO NOTHING`);
   }
-  const order = await tx.order.findUnique({ where: { shopId_id: { shopId, id: orderId } }, select: { customerId: true } });
+  const order = (await sql.$queryRaw<{ customerId: string | null }[]>(
+    Prisma.sql`SELECT "customerId" FROM "Order" WHERE "shopId" = ${shopId} AND "id" = ${orderId}`))[0];
   const counts: Record<string, number> = {};
   for (const table of DELETED_WITH_ORDER) {
-    counts[table] = await tx.$executeRaw(
+    counts[table] = await sql.$executeRaw(
       Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shopId} AND "orderId" = ${orderId}`,
     );
   }
-  counts.Order = (await tx.order.deleteMany({ where: { shopId, id: orderId } })).count;
-  if (order?.customerId) counts.Customer = await pruneCustomers(tx, shopId, [order.customerId]);
+  counts.Order = await sql.$executeRaw(Prisma.sql`DELETE FROM "Order" WHERE "shopId" = ${shopId} AND "id" = ${orderId}`);
+  if (order?.customerId) counts.Customer = await pruneCustomers(sql, shopId, [order.customerId]);
   // Derived figures of the order are gone with it; a recompute lets aggregates that cache it refresh.
   if (counts.Order) await requestMarginRecompute(tx, shopId, [orderId]);
   return counts;

@@ -18,13 +18,15 @@
 import type { Db } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import type { LedgerOrder, LedgerRefund } from "~/domain/ledger/types";
-import { chunk, IDS_PER_QUERY, insertRows } from "~/lib/chunks";
+import { Prisma as Sql } from "~/generated/prisma/client";
+import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
 import { currencyDigits } from "~/domain/money/money";
 import { parseJsonExact } from "~/domain/ledger/json";
 import { normalizeRefund, refundSchema } from "~/domain/ledger/shopify-order";
 import { customerMapping, pruneCustomers } from "./customers.server";
 import { requestMarginRecompute } from "./margin-hook.server";
 import { deleteOrder } from "./order-delete.server";
+import { ledgerSqlFor, portableLedgerSql, type LedgerSql } from "./ledger-sql.server";
 import { isDuplicateDelivery } from "./receipts.server";
 import { asDate, selectByIds } from "./sql.server";
 
@@ -64,13 +66,14 @@ export async function ingestOrders(
   try {
     return await db.$transaction(
       async (tx) => {
-        const counts = await applyOrders(tx, shopId, orders);
+        const sql = ledgerSqlFor(db, tx);
+        const counts = await applyOrders(tx, shopId, orders, sql);
         const now = new Date();
         if (receipt) {
           const outcome = counts.applied ? "applied" : counts.skippedTest ? "skipped-test" : counts.deleted ? "deleted" : "stale";
-          await insertRows(tx, "WebhookReceipt", [{ shopId, webhookId: receipt.webhookId, topic: receipt.topic, receivedAt: now, outcome }]);
+          await sql.insertRows("WebhookReceipt", [{ shopId, webhookId: receipt.webhookId, topic: receipt.topic, receivedAt: now, outcome }]);
         }
-        await touchShop(tx, shopId, now, counts.applied > 0 || counts.refunds > 0, receipt !== undefined);
+        await touchShop(sql, shopId, now, counts.applied > 0 || counts.refunds > 0, receipt !== undefined);
         return counts;
       },
       { timeout: 120_000 },
@@ -98,14 +101,15 @@ export type OrderWebhookOutcome = "applied" | "stale" | "skipped-test" | "delete
  * The shop's currency; a shop not registered yet is created from `currency` (the first order's, as
  * ensureShop does), inside the caller's transaction.
  */
-async function shopCurrencyIn(tx: Tx, shopId: string, currency: string): Promise<string> {
-  const rows = await tx.$queryRaw<{ currency: string }[]>`SELECT "currency" FROM "Shop" WHERE "id" = ${shopId}`;
+async function shopCurrencyIn(sql: LedgerSql, shopId: string, currency: string): Promise<string> {
+  const select = Sql.sql`SELECT "currency" FROM "Shop" WHERE "id" = ${shopId}`;
+  const rows = await sql.$queryRaw<{ currency: string }[]>(select);
   if (rows.length) return rows[0].currency;
-  await tx.$executeRaw`
+  await sql.$executeRaw(Sql.sql`
     INSERT INTO "Shop" ("id", "currency", "currencyDigits", "ianaTimezone", "isDemo", "installedAt")
     VALUES (${shopId}, ${currency}, ${currencyDigits(currency)}, 'UTC', false, ${new Date()})
-    ON CONFLICT ("id") DO NOTHING`;
-  return (await tx.$queryRaw<{ currency: string }[]>`SELECT "currency" FROM "Shop" WHERE "id" = ${shopId}`)[0].currency;
+    ON CONFLICT ("id") DO NOTHING`);
+  return (await sql.$queryRaw<{ currency: string }[]>(select))[0].currency;
 }
 
 /**
@@ -119,11 +123,12 @@ async function shopCurrencyIn(tx: Tx, shopId: string, currency: string): Promise
 export async function ingestOrderWebhooks(db: Db, shopId: string, items: OrderWebhook[]): Promise<OrderWebhookOutcome[]> {
   return db.$transaction(
     async (tx) => {
+      const sql = ledgerSqlFor(db, tx);
       const existing = new Set(
-        (await selectByIds<{ webhookId: string }>(tx, "WebhookReceipt", ["webhookId"], shopId, "webhookId",
+        (await selectByIds<{ webhookId: string }>(sql, "WebhookReceipt", ["webhookId"], shopId, "webhookId",
           items.map((item) => item.receipt.webhookId))).map((row) => row.webhookId),
       );
-      const currency = await shopCurrencyIn(tx, shopId, items[0].order.currency);
+      const currency = await shopCurrencyIn(sql, shopId, items[0].order.currency);
       const seen = new Set<string>();
       const fresh: OrderWebhook[] = [];
       const outcomes: (OrderWebhookOutcome | null)[] = items.map((item) => {
@@ -134,7 +139,7 @@ export async function ingestOrderWebhooks(db: Db, shopId: string, items: OrderWe
         return null;
       });
       if (!fresh.length) return outcomes as OrderWebhookOutcome[];
-      const counts = await applyOrders(tx, shopId, fresh.map((item) => item.order));
+      const counts = await applyOrders(tx, shopId, fresh.map((item) => item.order), sql);
       const appliedAt = counts.appliedAt ?? new Map<string, number>();
       const tombstoned = counts.tombstoned ?? new Set<string>();
       items.forEach((item, index) => {
@@ -145,20 +150,20 @@ export async function ingestOrderWebhooks(db: Db, shopId: string, items: OrderWe
           : "stale";
       });
       const now = new Date();
-      await insertRows(tx, "WebhookReceipt", items.flatMap((item, index) =>
+      await sql.insertRows("WebhookReceipt", items.flatMap((item, index) =>
         fresh.includes(item) ? [{ shopId, webhookId: item.receipt.webhookId, topic: item.receipt.topic, receivedAt: now, outcome: outcomes[index] }] : []));
-      await touchShop(tx, shopId, now, counts.applied > 0 || counts.refunds > 0, true);
+      await touchShop(sql, shopId, now, counts.applied > 0 || counts.refunds > 0, true);
       return outcomes as OrderWebhookOutcome[];
     },
     { timeout: 120_000 },
   );
 }
 
-async function touchShop(tx: Tx, shopId: string, now: Date, orderChanged: boolean, webhook: boolean): Promise<void> {
+async function touchShop(sql: LedgerSql, shopId: string, now: Date, orderChanged: boolean, webhook: boolean): Promise<void> {
   if (!orderChanged && !webhook) return;
-  if (orderChanged && webhook) await tx.$executeRaw`UPDATE "Shop" SET "lastOrderAt" = ${now}, "lastWebhookAt" = ${now} WHERE "id" = ${shopId}`;
-  else if (orderChanged) await tx.$executeRaw`UPDATE "Shop" SET "lastOrderAt" = ${now} WHERE "id" = ${shopId}`;
-  else await tx.$executeRaw`UPDATE "Shop" SET "lastWebhookAt" = ${now} WHERE "id" = ${shopId}`;
+  if (orderChanged && webhook) await sql.$executeRaw(Sql.sql`UPDATE "Shop" SET "lastOrderAt" = ${now}, "lastWebhookAt" = ${now} WHERE "id" = ${shopId}`);
+  else if (orderChanged) await sql.$executeRaw(Sql.sql`UPDATE "Shop" SET "lastOrderAt" = ${now} WHERE "id" = ${shopId}`);
+  else await sql.$executeRaw(Sql.sql`UPDATE "Shop" SET "lastWebhookAt" = ${now} WHERE "id" = ${shopId}`);
 }
 
 /** Whether a webhook id has already been applied for a shop (a cheap early exit for retries). */
@@ -169,17 +174,18 @@ export async function hasReceipt(db: Db, shopId: string, webhookId: string): Pro
 
 /**
  * Applies snapshots inside the caller's transaction (webhooks, re-reads, bulk backfill batches).
- * Exported for paths that write other rows in the same transaction.
+ * Exported for paths that write other rows in the same transaction. `sql` runs the statements (the
+ * fast SQLite writer or the portable one, see ledger-sql.server.ts); jobs are enqueued through `tx`.
  */
-export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[]): Promise<IngestCounts> {
+export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[], sql: LedgerSql = portableLedgerSql(tx)): Promise<IngestCounts> {
   const counts: IngestCounts = { applied: 0, stale: 0, skippedTest: 0, duplicate: 0, refunds: 0, deleted: 0 };
 
   // Deleted orders stay deleted; merged customers are written as the customer they were merged into.
   const tombstoned = new Set(
-    (await selectByIds<{ orderId: string }>(tx, "OrderTombstone", ["orderId"], shopId, "orderId", incoming.map((order) => order.id)))
+    (await selectByIds<{ orderId: string }>(sql, "OrderTombstone", ["orderId"], shopId, "orderId", incoming.map((order) => order.id)))
       .map((row) => row.orderId),
   );
-  const mapping = await customerMapping(tx, shopId, incoming.flatMap((order) => (order.customerId ? [order.customerId] : [])));
+  const mapping = await customerMapping(sql, shopId, incoming.flatMap((order) => (order.customerId ? [order.customerId] : [])));
   const orders: LedgerOrder[] = [];
   for (const order of incoming) {
     if (tombstoned.has(order.id)) {
@@ -211,11 +217,11 @@ export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[
   }
 
   // Test orders are never stored; their tombstone keeps their refunds out of the ledger in any delivery order.
-  for (const orderId of testOrders) await deleteOrder(tx, shopId, orderId, new Date(), "test");
+  for (const orderId of testOrders) await deleteOrder(tx, shopId, orderId, new Date(), "test", sql);
   counts.tombstoned = new Set([...tombstoned, ...testOrders]);
 
   const stored = await selectByIds<{ id: string; sourceUpdatedAt: unknown; customerId: string | null }>(
-    tx, "Order", ["id", "sourceUpdatedAt", "customerId"], shopId, "id", [...newest.keys()]);
+    sql, "Order", ["id", "sourceUpdatedAt", "customerId"], shopId, "id", [...newest.keys()]);
   const storedCustomer = new Map(stored.map((row) => [row.id, row.customerId]));
   const storedAt = new Map(stored.map((row) => [row.id, asDate(row.sourceUpdatedAt)]));
   const toApply = [...newest.values()].filter((order) => {
@@ -228,14 +234,11 @@ export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[
   if (toApply.length) {
     // Only orders already stored have old rows to replace.
     const replaced = toApply.filter((order) => storedAt.has(order.id)).map((order) => order.id);
-    for (const ids of chunk(replaced, IDS_PER_QUERY)) {
-      await tx.orderLine.deleteMany({ where: { shopId, orderId: { in: ids } } });
-      await tx.order.deleteMany({ where: { shopId, id: { in: ids } } });
-    }
+    await deleteByIds(sql, "OrderLine", shopId, "orderId", replaced);
+    await deleteByIds(sql, "Order", shopId, "id", replaced);
     const now = new Date();
-    await insertRows(tx, "Order", toApply.map((order) => orderRow(shopId, order, now)));
-    await insertRows(
-      tx,
+    await sql.insertRows("Order", toApply.map((order) => orderRow(shopId, order, now)));
+    await sql.insertRows(
       "OrderLine",
       toApply.flatMap((order) =>
         order.lines.map((line) => ({
@@ -259,23 +262,23 @@ export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[
     );
     counts.applied = toApply.length;
     counts.appliedAt = new Map(toApply.map((order) => [order.id, order.sourceUpdatedAt.getTime()]));
-    await upsertCustomers(tx, shopId, toApply);
-    await replaceTransactions(tx, shopId, toApply.filter((order) => order.transactions !== undefined));
+    await upsertCustomers(sql, shopId, toApply);
+    await replaceTransactions(sql, shopId, toApply.filter((order) => order.transactions !== undefined));
     // A snapshot that moved an order to another customer may leave the previous one without orders.
     const previous = toApply.flatMap((order) => {
       const before = storedCustomer.get(order.id);
       return before && before !== order.customerId ? [before] : [];
     });
-    await pruneCustomers(tx, shopId, previous);
+    await pruneCustomers(sql, shopId, previous);
   }
 
   // Refunds that arrived before their order are re-derived now that taxes_included is known.
-  for (const refund of await resolvePendingRefunds(tx, shopId, [...newest.values()])) {
+  for (const refund of await resolvePendingRefunds(sql, shopId, [...newest.values()])) {
     if (!refunds.has(refund.id)) refunds.set(refund.id, refund);
   }
 
   if (refunds.size) {
-    await writeRefunds(tx, shopId, [...refunds.values()]);
+    await writeRefunds(sql, shopId, [...refunds.values()]);
     counts.refunds = refunds.size;
   }
   const changed = new Set([...toApply.map((order) => order.id), ...[...refunds.values()].map((refund) => refund.orderId)]);
@@ -289,14 +292,14 @@ export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[
  * pending row are removed and the re-derived refunds returned for writing.
  */
 export async function resolvePendingRefunds(
-  tx: Tx,
+  sql: LedgerSql,
   shopId: string,
   orders: Pick<LedgerOrder, "id" | "taxesIncluded" | "currency">[],
 ): Promise<LedgerRefund[]> {
   if (!orders.length) return [];
   const byId = new Map(orders.map((order) => [order.id, order]));
   const pending = await selectByIds<{ refundId: string; orderId: string; body: string }>(
-    tx, "PendingRefund", ["refundId", "orderId", "body"], shopId, "orderId", [...byId.keys()]);
+    sql, "PendingRefund", ["refundId", "orderId", "body"], shopId, "orderId", [...byId.keys()]);
   if (!pending.length) return [];
   const refunds: LedgerRefund[] = [];
   for (const row of pending) {
@@ -306,12 +309,17 @@ export async function resolvePendingRefunds(
     refunds.push(normalizeRefund(body, order.currency, order.taxesIncluded, order.id));
   }
   const refundIds = pending.map((row) => row.refundId);
-  for (const ids of chunk(refundIds, IDS_PER_QUERY)) {
-    await tx.refundLine.deleteMany({ where: { shopId, refundId: { in: ids } } });
-    await tx.refund.deleteMany({ where: { shopId, id: { in: ids } } });
-    await tx.pendingRefund.deleteMany({ where: { shopId, refundId: { in: ids } } });
-  }
+  await deleteByIds(sql, "RefundLine", shopId, "refundId", refundIds);
+  await deleteByIds(sql, "Refund", shopId, "id", refundIds);
+  await deleteByIds(sql, "PendingRefund", shopId, "refundId", refundIds);
   return refunds;
+}
+
+/** `DELETE FROM <table> WHERE "shopId" = shop AND <column> IN (ids)`, chunked for the bind limit. */
+async function deleteByIds(sql: LedgerSql, table: string, shopId: string, column: string, ids: readonly string[]): Promise<void> {
+  for (const part of chunk([...new Set(ids)], IDS_PER_QUERY)) {
+    await sql.$executeRaw(Sql.sql`DELETE FROM ${Sql.raw(`"${table}"`)} WHERE "shopId" = ${shopId} AND ${Sql.raw(`"${column}"`)} IN (${Sql.join(part)})`);
+  }
 }
 
 function orderRow(shopId: string, order: LedgerOrder, ingestedAt: Date) {
@@ -348,13 +356,10 @@ function orderRow(shopId: string, order: LedgerOrder, ingestedAt: Date) {
 }
 
 /** Transactions come whole with a snapshot that carries them; a snapshot without them keeps the stored ones. */
-async function replaceTransactions(tx: Tx, shopId: string, orders: LedgerOrder[]): Promise<void> {
+async function replaceTransactions(sql: LedgerSql, shopId: string, orders: LedgerOrder[]): Promise<void> {
   if (!orders.length) return;
-  for (const ids of chunk(orders.map((order) => order.id), IDS_PER_QUERY)) {
-    await tx.orderTransaction.deleteMany({ where: { shopId, orderId: { in: ids } } });
-  }
-  await insertRows(
-    tx,
+  await deleteByIds(sql, "OrderTransaction", shopId, "orderId", orders.map((order) => order.id));
+  await sql.insertRows(
     "OrderTransaction",
     orders.flatMap((order) =>
       (order.transactions ?? []).map((transaction) => ({
@@ -373,14 +378,13 @@ async function replaceTransactions(tx: Tx, shopId: string, orders: LedgerOrder[]
 }
 
 /** Refunds are immutable in Shopify: a refund id already stored is skipped, a new one is inserted. */
-export async function writeRefunds(tx: Tx, shopId: string, incoming: LedgerRefund[]): Promise<void> {
+export async function writeRefunds(sql: LedgerSql, shopId: string, incoming: LedgerRefund[]): Promise<void> {
   if (!incoming.length) return;
   const known = new Set(
-    (await selectByIds<{ id: string }>(tx, "Refund", ["id"], shopId, "id", incoming.map((refund) => refund.id))).map((row) => row.id),
+    (await selectByIds<{ id: string }>(sql, "Refund", ["id"], shopId, "id", incoming.map((refund) => refund.id))).map((row) => row.id),
   );
   const refunds = incoming.filter((refund) => !known.has(refund.id));
-  await insertRows(
-    tx,
+  await sql.insertRows(
     "Refund",
     refunds.map((refund) => ({
       shopId,
@@ -395,8 +399,7 @@ export async function writeRefunds(tx: Tx, shopId: string, incoming: LedgerRefun
       returnedItems: refund.returnedItems,
     })),
   );
-  await insertRows(
-    tx,
+  await sql.insertRows(
     "RefundLine",
     refunds.flatMap((refund) =>
       refund.lines.map((line) => ({
@@ -415,10 +418,10 @@ export async function writeRefunds(tx: Tx, shopId: string, incoming: LedgerRefun
 }
 
 /** Customer rows carry level-1 data only (the id); one is created the first time an id is seen. */
-async function upsertCustomers(tx: Tx, shopId: string, orders: LedgerOrder[]): Promise<void> {
+async function upsertCustomers(sql: LedgerSql, shopId: string, orders: LedgerOrder[]): Promise<void> {
   const ids = [...new Set(orders.flatMap((order) => (order.customerId ? [order.customerId] : [])))];
   if (!ids.length) return;
-  const known = new Set((await selectByIds<{ id: string }>(tx, "Customer", ["id"], shopId, "id", ids)).map((row) => row.id));
+  const known = new Set((await selectByIds<{ id: string }>(sql, "Customer", ["id"], shopId, "id", ids)).map((row) => row.id));
   const now = new Date();
-  await insertRows(tx, "Customer", ids.filter((id) => !known.has(id)).map((id) => ({ shopId, id, firstSeen: now })));
+  await sql.insertRows("Customer", ids.filter((id) => !known.has(id)).map((id) => ({ shopId, id, firstSeen: now })));
 }

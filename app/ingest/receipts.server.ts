@@ -6,14 +6,19 @@
  */
 import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
+import { isSqliteUniqueViolation } from "./ledger-sql.server";
 
 export interface Receipt {
   webhookId: string;
   topic: string;
 }
 
-/** A unique-constraint violation, from a Prisma model query (P2002) or a raw statement (P2010). */
+/**
+ * A unique-constraint violation, from a Prisma model query (P2002), a raw statement (P2010) or the
+ * ledger's SQLite writer (the driver's own error).
+ */
 export function isUniqueViolation(error: unknown): boolean {
+  if (isSqliteUniqueViolation(error)) return true;
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === "P2002") return true;
   const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: string } } } | undefined)?.driverAdapterError?.cause;

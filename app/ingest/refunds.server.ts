@@ -18,6 +18,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { LedgerRefund } from "~/domain/ledger/types";
 import { enqueue } from "~/queue/queue.server";
+import { portableLedgerSql } from "./ledger-sql.server";
 import { requestMarginRecompute } from "./margin-hook.server";
 import { resolvePendingRefunds, writeRefunds } from "./orders.server";
 
@@ -46,11 +47,11 @@ export async function applyRefund(tx: Tx, shopId: string, input: RefundInput): P
   }
   const order = await tx.order.findUnique({ where: { shopId_id: { shopId, id: probe.orderId } }, select: { taxesIncluded: true } });
   if (order) {
-    await writeRefunds(tx, shopId, [input.derive(order.taxesIncluded)]);
+    await writeRefunds(portableLedgerSql(tx), shopId, [input.derive(order.taxesIncluded)]);
     await requestMarginRecompute(tx, shopId, [probe.orderId]);
     return { outcome: "applied", ...result };
   }
-  await writeRefunds(tx, shopId, [input.derive(false)]);
+  await writeRefunds(portableLedgerSql(tx), shopId, [input.derive(false)]);
   await tx.$executeRaw`
     INSERT INTO "PendingRefund" ("shopId", "refundId", "orderId", "body", "receivedAt")
     VALUES (${shopId}, ${probe.id}, ${probe.orderId}, ${input.bodyText}, ${new Date()})
@@ -69,8 +70,9 @@ export async function applyRefund(tx: Tx, shopId: string, input: RefundInput): P
 export async function resolvePendingForOrder(tx: Tx, shopId: string, orderId: string): Promise<number> {
   const order = await tx.order.findUnique({ where: { shopId_id: { shopId, id: orderId } }, select: { id: true, taxesIncluded: true, currency: true } });
   if (!order) return 0;
-  const refunds = await resolvePendingRefunds(tx, shopId, [order]);
-  await writeRefunds(tx, shopId, refunds);
+  const sql = portableLedgerSql(tx);
+  const refunds = await resolvePendingRefunds(sql, shopId, [order]);
+  await writeRefunds(sql, shopId, refunds);
   await requestMarginRecompute(tx, shopId, refunds.length ? [orderId] : []);
   return refunds.length;
 }

@@ -6,8 +6,8 @@
 import { Prisma } from "~/generated/prisma/client";
 import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
 
-interface RawQuerier {
-  $queryRaw<T = unknown>(query: Prisma.Sql): Prisma.PrismaPromise<T>;
+export interface RawQuerier {
+  $queryRaw<T = unknown>(query: Prisma.Sql): PromiseLike<T>;
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;

@@ -22,10 +22,10 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-type SqlValue = string | number | bigint | boolean | Date | null;
+export type SqlValue = string | number | bigint | boolean | Date | null;
 
 interface RawExecutor {
-  $executeRaw(query: Prisma.Sql): Prisma.PrismaPromise<number>;
+  $executeRaw(query: Prisma.Sql): PromiseLike<number>;
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;

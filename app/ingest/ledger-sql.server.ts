@@ -1,0 +1,154 @@
+/**
+ * The statements the ledger writer runs, behind one small interface with two implementations:
+ *
+ * - `portable`: Prisma raw queries (`$queryRaw` / `$executeRaw`, multi-row INSERTs), plain SQL with quoted
+ *   identifiers that SQLite and PostgreSQL both accept. The PostgreSQL path, and the fallback anywhere
+ *   the SQLite connection is not reachable.
+ * - `sqlite`: the same SQL text run as cached prepared statements directly on the better-sqlite3
+ *   connection under the Prisma client, inside the caller's Prisma interactive transaction (one
+ *   connection, so the statements are part of that transaction and roll back with it). Prisma's
+ *   query compiler and adapter cost several times SQLite's own work per statement (profiled: ~85 % of
+ *   the bulk backfill's time), and the adapter re-prepares every statement.
+ *
+ * Both take the statements as Prisma.Sql (built with Prisma.sql), bind values the way the Prisma adapter
+ * binds them for SQLite (Date as ISO-8601 text with "+00:00", boolean as 1/0), so rows read the same
+ * whichever wrote them. Tests run the ingestion on both (test/sync/ledger-writers.test.ts).
+ */
+import type { Db } from "~/db.server";
+import { sqliteConnection } from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+import { insertRows as insertRowsPortable, type SqlValue } from "~/lib/chunks";
+
+export type LedgerSqlKind = "sqlite" | "portable";
+
+export interface LedgerSql {
+  readonly kind: LedgerSqlKind;
+  $queryRaw<T = unknown>(query: Prisma.Sql): Promise<T>;
+  $executeRaw(query: Prisma.Sql): Promise<number>;
+  /** Inserts rows (all with the same keys in the same order) into `table`. */
+  insertRows(table: string, rows: Record<string, SqlValue>[]): Promise<void>;
+}
+
+interface RawClient {
+  $queryRaw<T = unknown>(query: Prisma.Sql): PromiseLike<T>;
+  $executeRaw(query: Prisma.Sql): PromiseLike<number>;
+}
+
+/** Prisma raw queries on a transaction (or client): portable SQL, the PostgreSQL path. */
+export function portableLedgerSql(tx: RawClient): LedgerSql {
+  return {
+    kind: "portable",
+    $queryRaw: async <T>(query: Prisma.Sql) => (await tx.$queryRaw<T>(query)) as T,
+    $executeRaw: async (query: Prisma.Sql) => tx.$executeRaw(query),
+    insertRows: (table, rows) => insertRowsPortable(tx, table, rows),
+  };
+}
+
+interface SqliteStatement {
+  readonly reader: boolean;
+  run(...params: unknown[]): { changes: number };
+  all(...params: unknown[]): unknown[];
+}
+
+interface SqliteConnection {
+  readonly inTransaction: boolean;
+  readonly open: boolean;
+  prepare(source: string): SqliteStatement;
+}
+
+function isSqliteConnection(value: unknown): value is SqliteConnection {
+  return typeof value === "object" && value !== null && typeof (value as SqliteConnection).prepare === "function"
+    && typeof (value as SqliteConnection).inTransaction === "boolean";
+}
+
+/** As @prisma/adapter-better-sqlite3 binds values (its default iso8601 timestamp format). */
+function bindValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value ?? null;
+}
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** Prepared statements kept per connection; statements with long IN lists vary, so the cache is bounded. */
+const MAX_CACHED_STATEMENTS = 256;
+const statementCaches = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+
+function statementsOf(connection: SqliteConnection): Map<string, SqliteStatement> {
+  let cache = statementCaches.get(connection);
+  if (!cache) {
+    cache = new Map();
+    statementCaches.set(connection, cache);
+  }
+  return cache;
+}
+
+function prepared(connection: SqliteConnection, source: string): SqliteStatement {
+  const cache = statementsOf(connection);
+  let statement = cache.get(source);
+  if (!statement) {
+    if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
+    statement = connection.prepare(source);
+    cache.set(source, statement);
+  }
+  return statement;
+}
+
+function sqliteLedgerSql(connection: SqliteConnection): LedgerSql {
+  const guard = () => {
+    // Outside a transaction these statements would commit on their own, apart from the caller's work.
+    if (!connection.inTransaction) throw new Error("The SQLite ledger writer runs only inside a transaction");
+  };
+  return {
+    kind: "sqlite",
+    $queryRaw: async <T>(query: Prisma.Sql) => {
+      guard();
+      return prepared(connection, query.sql).all(...query.values.map(bindValue)) as T;
+    },
+    $executeRaw: async (query: Prisma.Sql) => {
+      guard();
+      return prepared(connection, query.sql).run(...query.values.map(bindValue)).changes;
+    },
+    insertRows: async (table, rows) => {
+      if (!rows.length) return;
+      guard();
+      const columns = Object.keys(rows[0]);
+      for (const name of [table, ...columns]) {
+        if (!IDENTIFIER.test(name)) throw new Error(`Not a plain SQL identifier: ${name}`);
+      }
+      // One prepared single-row INSERT run per row: in SQLite that beats building multi-row statements.
+      const statement = prepared(connection,
+        `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+      const values = new Array<unknown>(columns.length);
+      for (const row of rows) {
+        for (let index = 0; index < columns.length; index += 1) values[index] = bindValue(row[columns[index]]);
+        statement.run(...values);
+      }
+    },
+  };
+}
+
+let forced: LedgerSqlKind | null = null;
+
+/**
+ * Chooses the implementation for all later calls (tests and benchmarks compare the two); null restores
+ * the default: `sqlite` where the connection is reachable, unless LEDGER_SQL=portable.
+ */
+export function forceLedgerSql(kind: LedgerSqlKind | null): void {
+  forced = kind;
+}
+
+/** The ledger statements for `tx`, an interactive transaction of `db`. */
+export function ledgerSqlFor(db: Db, tx: RawClient): LedgerSql {
+  const wanted = forced ?? (process.env.LEDGER_SQL === "portable" ? "portable" : "sqlite");
+  if (wanted === "sqlite") {
+    const connection = sqliteConnection(db);
+    if (isSqliteConnection(connection) && connection.open && connection.inTransaction) return sqliteLedgerSql(connection);
+  }
+  return portableLedgerSql(tx);
+}
+
+/** `true` for a unique/primary-key violation raised by the SQLite connection itself. */
+export function isSqliteUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE");
+}
