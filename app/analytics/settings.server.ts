@@ -60,3 +60,43 @@ export async function saveAnalyticsSettings(db: Db, shopId: string,
   const data = { thresholds: JSON.stringify(overrides(thresholds)), vertical, channelMapping: JSON.stringify(channelMapping), updatedAt: new Date() };
   await db.analyticsSettings.upsert({ where: { shopId }, create: { shopId, ...data }, update: data });
 }
+
+export interface ChannelOptions {
+  /** Channel names used in the marketing spend, sorted. */
+  marketingChannels: string[];
+  /** Shopify sales channels (order source_name) seen on the shop's orders, most orders first. */
+  salesChannels: string[];
+}
+
+/** What the Settings page offers for the marketing -> sales channel mapping. */
+export async function listChannelOptions(db: Db, shopId: string): Promise<ChannelOptions> {
+  const [spend, orders] = await Promise.all([
+    db.marketingSpend.findMany({ where: { shopId }, distinct: ["channel"], select: { channel: true }, orderBy: { channel: "asc" } }),
+    db.order.groupBy({ by: ["sourceName"], where: { shopId }, _count: { _all: true } }),
+  ]);
+  return {
+    marketingChannels: spend.map((row) => row.channel),
+    salesChannels: orders.sort((a, b) => b._count._all - a._count._all || a.sourceName.localeCompare(b.sourceName)).map((row) => row.sourceName),
+  };
+}
+
+/**
+ * The mapping a Settings form submitted: `map:<marketing channel>` fields whose value is a sales channel
+ * ("" = use the marketing name as it is). A value that is not one of the shop's sales channels is an error.
+ */
+export function parseChannelMapping(form: Iterable<[string, FormDataEntryValue]>, options: ChannelOptions):
+  { mapping: Record<string, string>; errors: Record<string, string> } {
+  const mapping: Record<string, string> = {};
+  const errors: Record<string, string> = {};
+  const known = new Set(options.salesChannels);
+  for (const [key, raw] of form) {
+    if (!key.startsWith("map:")) continue;
+    const name = key.slice(4);
+    const value = String(raw);
+    if (!options.marketingChannels.includes(name)) continue; // a channel removed since the page loaded
+    if (value === "") continue;
+    if (!known.has(value)) errors[name] = "Choose one of your sales channels";
+    else mapping[name] = value;
+  }
+  return { mapping, errors };
+}

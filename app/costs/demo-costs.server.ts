@@ -9,8 +9,10 @@
  * - Shopify Payments 2.9% + 0.30, PayPal 3.49% + 0.49, cash and manual free, others 2.9% + 0.30;
  * - returns 6.00 per return + 1.00 per item, 30-day window, 8% expected;
  * - service 5.00 per contact, with contacts for a few dozen customers and orders;
- * - marketing spend per month and channel over the history.
+ * - marketing spend per month and channel over the history, its channels mapped to the demo's sales
+ *   channels (DEMO_CHANNEL_MAPPING) so LTV:CAC has ratios out of the box.
  */
+import { saveAnalyticsSettings } from "~/analytics/settings.server";
 import type { Db } from "~/db.server";
 import type { DemoCatalog } from "~/demo/catalog";
 import { saveComponentVersion } from "./components.server";
@@ -28,6 +30,9 @@ function unit(text: string): number {
   }
   return hash / 2 ** 32;
 }
+
+/** Marketing channel -> the demo's sales channel (Settings shows and edits it). */
+export const DEMO_CHANNEL_MAPPING: Record<string, string> = { Meta: "2329312", Google: "1424624", TikTok: "web", Email: "web" };
 
 export interface DemoCostsResult {
   variantsCosted: number;
@@ -118,5 +123,8 @@ export async function seedDemoCosts(db: Db, shop: { id: string; currency: string
     return { month, channel, amount: Math.round(base * season * (0.85 + unit(month + channel) * 0.3)) };
   }));
   await saveMarketingSpend(db, shop.id, spend, "csv");
+  // The demo's orders come through the Online Store ("web") and two sales-channel apps; paid social and
+  // paid search stand for those apps, TikTok and email traffic lands on the Online Store.
+  await saveAnalyticsSettings(db, shop.id, { channelMapping: DEMO_CHANNEL_MAPPING });
   return { variantsCosted: new Set(costs.map((cost) => cost.variantId)).size, variantsWithoutCost: withoutCost, contacts: contacts.length, marketingRows: spend.length };
 }

@@ -10,6 +10,7 @@ import { FreshnessLine } from "~/components/analytics/Freshness";
 import { downloadCsv } from "~/components/csv-download";
 import { count, money } from "~/components/format";
 import db from "~/db.server";
+import { channelLabel } from "~/domain/analytics";
 import type { LtvCacBand } from "~/domain/economics/simple-ltv";
 import { LTV_CAC_BANDS } from "~/domain/economics/simple-ltv";
 
@@ -87,6 +88,9 @@ export default function LtvCac() {
     );
   }
   const m = (v: number | null) => (v === null ? "–" : money(v, shop));
+  // spendKnown is absent from snapshots computed before it existed: treat those as known, as they were.
+  const noSpend = report.rows.filter((r) => r.channel !== null && r.spendKnown === false && r.customers > 0);
+  const unknownCac = <span title="No marketing spend is mapped to this channel, so its CAC is unknown">–</span>;
   const exportCsv = async (table: "ltv" | "cac") => {
     setExporting(true);
     setExportError(null);
@@ -133,15 +137,15 @@ export default function LtvCac() {
                   <tbody>
                     {report.rows.map((r) => (
                       <tr key={r.channel ?? "all"} style={{ fontWeight: r.channel === null ? 650 : undefined }}>
-                        <td style={{ ...td, textAlign: "left" }}>{r.channel ?? "All channels"}</td>
+                        <td style={{ ...td, textAlign: "left" }}>{r.channel === null ? "All channels" : channelLabel(r.channel)}</td>
                         <td style={td}>{count(r.customers)}</td>
-                        <td style={td}>{m(r.spend)}</td>
-                        <td style={td}>{m(r.cac)}</td>
+                        <td style={td}>{r.spendKnown !== false ? m(r.spend) : "–"}</td>
+                        <td style={td}>{r.spendKnown !== false ? m(r.cac) : unknownCac}</td>
                         <td style={td}>{m(r.cmLtv)}</td>
                         <td style={td}>{r.cmLtvToCac ? <InlineStack gap="100" align="end" wrap={false}><span>{r.cmLtvToCac.display}</span><BandBadge band={r.cmLtvToCac.band} /></InlineStack> : "–"}</td>
                         <td style={td}>{m(r.revenueLtv)}</td>
                         <td style={td}>{r.revenueLtvToCac?.display ?? "–"}</td>
-                        <td style={td}>{r.paybackMonth === null ? "not yet" : `month ${r.paybackMonth}`}</td>
+                        <td style={td}>{r.spendKnown === false || r.spend === 0 ? "–" : r.paybackMonth === null ? "not yet" : `month ${r.paybackMonth}`}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -151,6 +155,12 @@ export default function LtvCac() {
                 Acquisition months whose month {horizon - 1} has ended. CM-LTV:CAC = their cumulative contribution margin / their spend; revenue LTV:CAC
                 is shown for comparison and is not banded: the bands are for margin. Payback: the first month after acquisition where cumulative CM covers the spend.
               </Text>
+              {noSpend.length ? (
+                <Text as="p" variant="bodySm" tone="subdued">
+                  No marketing spend is mapped to {noSpend.map((r) => channelLabel(r.channel)).join(", ")}, so {noSpend.length === 1 ? "its" : "their"} CAC
+                  is unknown (–), not zero. <RemixLink to="/app/settings">Map your marketing channels in Settings</RemixLink>.
+                </Text>
+              ) : null}
               {report.unmatchedSpendChannels.length ? (
                 <Banner tone="info" title="Spend on channels with no customers">
                   <p>{report.unmatchedSpendChannels.join(", ")}: map marketing channel names to Shopify channels in Settings.</p>
@@ -193,8 +203,8 @@ export default function LtvCac() {
                     {report.cac.map((r) => (
                       <tr key={`${r.month}-${r.channel ?? "all"}`} style={{ fontWeight: r.channel === null ? 650 : undefined }}>
                         <td style={{ ...td, textAlign: "left" }}>{r.month}</td>
-                        <td style={{ ...td, textAlign: "left" }}>{r.channel ?? "All channels"}</td>
-                        <td style={td}>{m(r.spend)}</td>
+                        <td style={{ ...td, textAlign: "left" }}>{r.channel === null ? "All channels" : channelLabel(r.channel)}</td>
+                        <td style={td}>{r.spendKnown !== false ? m(r.spend) : "–"}</td>
                         <td style={td}>{count(r.newCustomers)}</td>
                         <td style={td}>{m(r.cac)}</td>
                       </tr>

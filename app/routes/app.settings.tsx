@@ -3,12 +3,12 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Button, Card, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { ZodError } from "zod";
-import { getAnalyticsSettings, saveAnalyticsSettings } from "~/analytics/settings.server";
+import { getAnalyticsSettings, listChannelOptions, parseChannelMapping, saveAnalyticsSettings } from "~/analytics/settings.server";
 import { requestAnalyticsRefresh } from "~/analytics/snapshot.server";
 import { requireShop } from "~/auth/shop-context.server";
 import db from "~/db.server";
 import type { SegmentThresholds, ThresholdDescription } from "~/domain/analytics";
-import { DEFAULT_SEGMENT_THRESHOLDS, parseSegmentThresholds, SEGMENT_THRESHOLD_DESCRIPTIONS } from "~/domain/analytics";
+import { channelLabel, DEFAULT_SEGMENT_THRESHOLDS, parseSegmentThresholds, SEGMENT_THRESHOLD_DESCRIPTIONS } from "~/domain/analytics";
 import { VERTICAL_BENCHMARKS } from "~/domain/economics/vertical-benchmarks";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Margin LTV" }];
@@ -31,9 +31,9 @@ const UNIT_LABEL: Record<ThresholdDescription["unit"], string> = { bps: "%", ord
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request, context);
-  const settings = await getAnalyticsSettings(db, shop.id);
+  const [settings, channels] = await Promise.all([getAnalyticsSettings(db, shop.id), listChannelOptions(db, shop.id)]);
   return {
-    thresholds: settings.thresholds, vertical: settings.vertical,
+    thresholds: settings.thresholds, vertical: settings.vertical, channelMapping: settings.channelMapping, channels,
     verticals: VERTICAL_BENCHMARKS.map((v) => ({ value: v.vertical, label: v.label })),
   };
 };
@@ -42,7 +42,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request, context);
   const form = await request.formData();
   const values: Record<string, number> = {};
-  const errors: Partial<Record<Key | "vertical", string>> = {};
+  const errors: Partial<Record<Key | "vertical" | `map:${string}`, string>> = {};
   for (const key of KEYS) {
     const value = fromField(String(form.get(key) ?? ""), SEGMENT_THRESHOLD_DESCRIPTIONS[key].unit);
     if (Number.isNaN(value)) errors[key] = "Enter a number";
@@ -63,21 +63,26 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
           : issue.code === "invalid_type" && issue.expected === "integer" ? "Must be a whole number" : issue.message;
     }
   }
+  const channels = parseChannelMapping(form.entries(), await listChannelOptions(db, shop.id));
+  for (const [name, message] of Object.entries(channels.errors)) errors[`map:${name}`] = message;
   if (Object.keys(errors).length || !thresholds) return { ok: false as const, errors };
-  await saveAnalyticsSettings(db, shop.id, { thresholds, vertical: vertical || null });
+  await saveAnalyticsSettings(db, shop.id, { thresholds, vertical: vertical || null, channelMapping: channels.mapping });
   await requestAnalyticsRefresh(db, shop.id);
   return { ok: true as const, errors: {} as typeof errors };
 };
 
 export default function Settings() {
-  const { thresholds, vertical, verticals } = useLoaderData<typeof loader>();
+  const { thresholds, vertical, verticals, channelMapping, channels } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [fields, setFields] = useState(() => Object.fromEntries(KEYS.map((k) => [k, toField(thresholds[k], SEGMENT_THRESHOLD_DESCRIPTIONS[k].unit)])) as Record<Key, string>);
   const [chosen, setChosen] = useState(vertical ?? "");
-  const errors = (result?.errors ?? {}) as Partial<Record<Key | "vertical", string>>;
+  const [mapping, setMapping] = useState<Record<string, string>>(channelMapping);
+  const errors = (result?.errors ?? {}) as Partial<Record<Key | "vertical" | `map:${string}`, string>>;
+  const salesOptions = [{ label: "Same name as the marketing channel", value: "" },
+    ...channels.salesChannels.map((c) => ({ label: channelLabel(c) === c ? c : `${channelLabel(c)} (${c})`, value: c }))];
   return (
-    <Page title="Settings" subtitle="Segment thresholds and benchmarks; the Segments page, customer flags and LTV:CAC use them">
+    <Page title="Settings" subtitle="Benchmarks, marketing channels and segment thresholds: the Segments page, customer flags and LTV:CAC use them">
       <Form method="post">
         <Layout>
           <Layout.Section>
@@ -89,6 +94,25 @@ export default function Settings() {
                   <Text as="h2" variant="headingMd">Benchmarks</Text>
                   <Select label="Your store's vertical" name="vertical" value={chosen} onChange={setChosen} error={errors.vertical}
                     options={[{ label: "Not set", value: "" }, ...verticals]} helpText="The LTV:CAC page compares your contribution margin and CM-LTV with this vertical's typical ranges." />
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">Marketing channels</Text>
+                  <Text as="p" tone="subdued">
+                    CAC divides a channel&apos;s marketing spend by the new customers whose first order came through the Shopify sales channel
+                    it is mapped to. A marketing channel left unmapped must have the sales channel&apos;s own name, or its spend has no customers.
+                  </Text>
+                  {channels.marketingChannels.length === 0 ? (
+                    <Text as="p">No marketing spend yet: add it under Costs → Marketing spend, then map its channels here.</Text>
+                  ) : (
+                    <FormLayout>
+                      {channels.marketingChannels.map((name) => (
+                        <Select key={name} label={`${name} spend counts for`} name={`map:${name}`} options={salesOptions}
+                          value={mapping[name] ?? ""} onChange={(v) => setMapping((m) => ({ ...m, [name]: v }))} error={errors[`map:${name}`]} />
+                      ))}
+                    </FormLayout>
+                  )}
                 </BlockStack>
               </Card>
               <Card>

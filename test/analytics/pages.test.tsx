@@ -7,7 +7,9 @@ import type { ComponentType } from "react";
 import { beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { saveAnalyticsSettings } from "~/analytics/settings.server";
+import { ltvCacCsv } from "~/analytics/ltv-cac.server";
 import { refreshAnalytics } from "~/analytics/snapshot.server";
+import { insertRows } from "~/lib/chunks";
 import { DEFAULT_SEGMENT_THRESHOLDS } from "~/domain/analytics";
 import Cohorts, { loader as cohortsLoader } from "~/routes/app.cohorts";
 import LtvCac, { loader as ltvCacLoader } from "~/routes/app.ltv-cac";
@@ -52,6 +54,27 @@ describe("analytics pages", () => {
     await renderPage("/app/ltv-cac?horizon=3", LtvCac, await load(ltvCacLoader, "/app/ltv-cac?horizon=3"));
     expect((await screen.findAllByText("Fragile")).length).toBeGreaterThan(0);
     expect(screen.getAllByText("Losing money").length).toBeGreaterThan(0);
+  });
+
+  it("shows an unknown CAC as – with a pointer to the mapping, never as a free channel", async () => {
+    // Without its spend row, pos (C3: $60.00 revenue, $20.00 CM) has a customer and no CAC: "–" for spend, CAC, ratios and payback, here and in the CSV.
+    const pos = await db.marketingSpend.findMany({ where: { shopId: SHOP, channel: "pos" } });
+    await db.marketingSpend.deleteMany({ where: { shopId: SHOP, channel: "pos" } });
+    try {
+      await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+      const data = await load(ltvCacLoader, "/app/ltv-cac?horizon=3");
+      await renderPage("/app/ltv-cac?horizon=3", LtvCac, data);
+      const table = await screen.findByRole("table", { name: "LTV:CAC by channel" });
+      const row = [...table.querySelectorAll("tbody tr")].find((tr) => tr.querySelector("td")?.textContent === "Point of Sale")!;
+      expect([...row.querySelectorAll("td")].map((td) => td.textContent)).toEqual(["Point of Sale", "1", "–", "–", "$20.00", "–", "$60.00", "–", "–"]);
+      expect(screen.getByText(/No marketing spend is mapped to Point of Sale, so its CAC/)).toBeTruthy();
+      expect(screen.getByRole("link", { name: "Map your marketing channels in Settings" }).getAttribute("href")).toBe("/app/settings");
+      const csv = ltvCacCsv(data.report!, { currency: "USD", currencyDigits: 2 }).ltv.rows.find((r) => r[0] === "pos")!;
+      expect(csv.slice(4, 12)).toEqual(["", "", "20.00", "60.00", "", "", "", ""]);
+    } finally {
+      await insertRows(db, "MarketingSpend", pos);
+      await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+    }
   });
 
   it("shows the empty states: no spend, and figures not computed yet", async () => {

@@ -23,6 +23,7 @@ export {
 export {
   buildLtvCacReport, ltvCacRatio, type CacRow, type LtvCacOptions, type LtvCacReport, type LtvCacRow, type MarketingSpend,
 } from "./ltv-cac";
+export { channelLabel } from "./channels";
 export { compareToVertical, findVertical, verdict, type BenchmarkVerdict, type StoreFigures, type VerticalComparison } from "./benchmarks";
 export {
   customerFlags, FLAG_LABELS, flagContext, flagCustomers,

@@ -5,7 +5,9 @@
  *   source_name (the AcquisitionFacts channel); unmapped names are taken as source_names as they are.
  * - New customers of a month and channel are the cohort members (first purchase in that local month)
  *   whose acquisition channel is that channel. Customers without facts count only in the blended row.
- * - CAC = spend / new customers, rounded to a minor unit; null without new customers.
+ * - CAC = spend / new customers, rounded to a minor unit; null without new customers, and null (unknown,
+ *   not free) for a channel, or a channel's month, that no spend row names: a channel nobody mapped
+ *   spend to has no known CAC, so no ratio and no payback either.
  * - At a horizon of H months, a channel's LTV:CAC uses the acquisition months (within from..to) whose
  *   month H - 1 since acquisition has ended by asOf: CM-LTV = their cumulative CM by then / their
  *   customers, CAC = their spend / their customers, so the ratio is cumulative CM / spend, computed
@@ -52,6 +54,8 @@ export interface CacRow {
   month: MonthKey;
   /** Shopify channel; null for all channels blended. */
   channel: string | null;
+  /** Whether any spend row names this month and channel (false: CAC unknown, not zero). */
+  spendKnown: boolean;
   spend: number;
   newCustomers: number;
   cac: number | null;
@@ -62,6 +66,8 @@ export interface LtvCacRow {
   /** Acquisition months that reached the horizon, and their customers and spend. */
   cohortMonths: number;
   customers: number;
+  /** Whether any spend row names this channel (false: no CAC, ratios or payback can be known). */
+  spendKnown: boolean;
   spend: number;
   cac: number | null;
   cmLtv: number | null;
@@ -112,7 +118,7 @@ function channelIndex(base: AnalyticsBase, spendChannels: string[]): Channels {
 }
 
 function lineOf(tri: Triangles, groups: number[], from: number, to: number, spendOf: (month: number) => number,
-  horizon: number, asOfMonth: number, channel: string | null): LtvCacRow {
+  horizon: number, asOfMonth: number, channel: string | null, spendKnown: boolean): LtvCacRow {
   const at = (g: number, month: number, k: number) => ((g * tri.rows + month - tri.firstMonth) * tri.columns + k);
   const inTri = (month: number) => month >= tri.firstMonth && month < tri.firstMonth + tri.rows;
   let cohortMonths = 0;
@@ -144,8 +150,8 @@ function lineOf(tri: Triangles, groups: number[], from: number, to: number, spen
     if (cost > 0 && covered >= cost) paybackMonth = k;
   }
   return {
-    channel, cohortMonths, customers, spend,
-    cac: customers > 0 ? divideRounded(spend, customers) : null,
+    channel, cohortMonths, customers, spendKnown, spend,
+    cac: spendKnown && customers > 0 ? divideRounded(spend, customers) : null,
     cmLtv: customers > 0 ? divideRounded(cm, customers) : null,
     revenueLtv: customers > 0 ? divideRounded(revenue, customers) : null,
     cmLtvToCac: spend > 0 && customers > 0 ? { ...ltvCacRatio(cm, spend), band: ltvCacBand(cm, spend) } : null,
@@ -170,9 +176,11 @@ export function buildLtvCacReport(base: AnalyticsBase, options: LtvCacOptions): 
   base.facts.forEach((f, c) => { groupOf[c] = f ? channels.index.get(f.channel)! : unknownGroup; });
   const tri = buildTriangles(base, groupOf, G + 1, Math.max(horizon, DEFAULT_MAX_MONTH + 1));
 
-  const spend = new Map<number, number>(); // key: month * (G + 1) + channel
+  const spend = new Map<number, number>(); // key: month * (G + 1) + channel; present = a row names it
+  const channelsWithSpend = new Set<number>();
   let firstSpendMonth = Infinity;
   for (const r of spendRows) {
+    channelsWithSpend.add(channels.index.get(r.channel)!);
     const key = r.month * (G + 1) + channels.index.get(r.channel)!;
     spend.set(key, (spend.get(key) ?? 0) + r.amount);
     firstSpendMonth = Math.min(firstSpendMonth, r.month);
@@ -195,20 +203,23 @@ export function buildLtvCacReport(base: AnalyticsBase, options: LtvCacOptions): 
     for (let g = 0; g <= G; g++) monthCustomers += sizeOf(g, month);
     const monthSpend = allSpend(month);
     if (monthCustomers === 0 && monthSpend === 0) continue;
-    cac.push({ month: monthKey(month), channel: null, spend: monthSpend, newCustomers: monthCustomers,
-      cac: monthCustomers > 0 ? divideRounded(monthSpend, monthCustomers) : null });
+    let monthSpendKnown = false;
+    for (let g = 0; g < G; g++) monthSpendKnown ||= spend.has(month * (G + 1) + g);
+    cac.push({ month: monthKey(month), channel: null, spendKnown: monthSpendKnown, spend: monthSpend, newCustomers: monthCustomers,
+      cac: monthSpendKnown && monthCustomers > 0 ? divideRounded(monthSpend, monthCustomers) : null });
     for (let g = 0; g < G; g++) {
       const s = spendOf(g)(month);
       const n = sizeOf(g, month);
-      if (s === 0 && n === 0) continue;
-      cac.push({ month: monthKey(month), channel: channels.names[g], spend: s, newCustomers: n, cac: n > 0 ? divideRounded(s, n) : null });
+      const known = spend.has(month * (G + 1) + g);
+      if (!known && n === 0) continue;
+      cac.push({ month: monthKey(month), channel: channels.names[g], spendKnown: known, spend: s, newCustomers: n, cac: known && n > 0 ? divideRounded(s, n) : null });
     }
   }
 
   const all = Array.from({ length: G + 1 }, (_, g) => g);
   const rows = [
-    lineOf(tri, all, from, to, allSpend, horizon, base.asOfMonth, null),
-    ...channels.names.map((name, g) => lineOf(tri, [g], from, to, spendOf(g), horizon, base.asOfMonth, name)),
+    lineOf(tri, all, from, to, allSpend, horizon, base.asOfMonth, null, channelsWithSpend.size > 0),
+    ...channels.names.map((name, g) => lineOf(tri, [g], from, to, spendOf(g), horizon, base.asOfMonth, name, channelsWithSpend.has(g))),
   ];
 
   const customerChannels = new Set<string>();

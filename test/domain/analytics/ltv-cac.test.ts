@@ -30,7 +30,7 @@ describe("CAC per month and channel", () => {
       ["2025-02", null, 7700, 2, 3850], ["2025-02", "web", 5000, 2, 2500], ["2025-02", "instagram", 2000, 0, null], ["2025-02", "tiktok", 700, 0, null],
       ["2025-04", null, 2500, 1, 2500], ["2025-04", "instagram", 2500, 1, 2500],
       ["2025-07", null, 2000, 1, 2000], ["2025-07", "web", 2000, 1, 2000],
-      ["2025-08", null, 0, 1, 0], // I: no facts, blended only
+      ["2025-08", null, 0, 1, null], // I: no facts, blended only; no spend row names August: CAC unknown, not zero
     ]);
     expect(report.unmatchedSpendChannels).toEqual(["tiktok"]);
   });
@@ -43,7 +43,7 @@ describe("LTV:CAC at a horizon, side by side, with payback", () => {
     // revenue 3.375 -> 338, "3.4x". Payback: month 0 (Jan..Jul): 4000 + 4300 + 1200 = 9500 < 10000 spend;
     // month 1 (Jan..Jun): 4000 + 4300 = 8300 >= 8000 -> month 1.
     expect(line("web")).toEqual({
-      channel: "web", cohortMonths: 5, customers: 3, spend: 8000, cac: 2667, cmLtv: 2600, revenueLtv: 9000,
+      channel: "web", cohortMonths: 5, customers: 3, spendKnown: true, spend: 8000, cac: 2667, cmLtv: 2600, revenueLtv: 9000,
       cmLtvToCac: { x100: 98, display: "1.0x", band: "losing_money" }, revenueLtvToCac: { x100: 338, display: "3.4x" }, paybackMonth: 1,
     });
   });
@@ -58,7 +58,7 @@ describe("LTV:CAC at a horizon, side by side, with payback", () => {
     // Jan..May: spend 9000 + 7700 + 2500 = 19200 for 5 customers -> CAC 3840; CM 4350 + 5800 + 2880 = 13030 -> 2606;
     // revenue 15000 + 20000 + 7000 = 42000 -> 8400. 13030 / 19200 = 0.679 -> "0.7x"; 42000 / 19200 = 2.1875 -> 219, "2.2x"
     expect(line(null)).toEqual({
-      channel: null, cohortMonths: 5, customers: 5, spend: 19200, cac: 3840, cmLtv: 2606, revenueLtv: 8400,
+      channel: null, cohortMonths: 5, customers: 5, spendKnown: true, spend: 19200, cac: 3840, cmLtv: 2606, revenueLtv: 8400,
       cmLtvToCac: { x100: 68, display: "0.7x", band: "losing_money" }, revenueLtvToCac: { x100: 219, display: "2.2x" }, paybackMonth: null,
     });
   });
@@ -84,7 +84,16 @@ describe("LTV:CAC at a horizon, side by side, with payback", () => {
   it("matches channels exactly without a mapping", () => {
     const unmapped = buildLtvCacReport(base, { ...options, channelMapping: undefined });
     expect(unmapped.unmatchedSpendChannels).toEqual(["Meta Ads", "tiktok"]);
-    expect(unmapped.rows.find((r) => r.channel === "instagram")).toMatchObject({ spend: 0, cmLtvToCac: null });
+    // No spend row names instagram: its CAC is unknown ("–"), not free, so no ratio or payback either.
+    expect(unmapped.rows.find((r) => r.channel === "instagram")).toMatchObject({
+      customers: 2, spendKnown: false, spend: 0, cac: null, cmLtv: 2615, cmLtvToCac: null, revenueLtvToCac: null, paybackMonth: null,
+    });
+    expect(unmapped.cac.filter((r) => r.channel === "instagram").map((r) => [r.month, r.spendKnown, r.newCustomers, r.cac]))
+      .toEqual([["2025-01", false, 1, null], ["2025-04", false, 1, null]]);
+    // A spend row of zero is a known, free channel: CAC 0.
+    const free = buildLtvCacReport(base, { spend: [{ month: "2025-01", channel: "instagram", amount: 0 }], horizonMonths: 3, currency: "USD" });
+    expect(free.rows.find((r) => r.channel === "instagram")).toMatchObject({ spendKnown: true, cac: 0, cmLtvToCac: null });
+    expect(free.rows.find((r) => r.channel === "web")).toMatchObject({ spendKnown: false, cac: null });
   });
 });
 
