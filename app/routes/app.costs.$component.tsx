@@ -5,6 +5,7 @@ import { Banner, BlockStack, Button, Card, DataTable, DropZone, FormLayout, Inli
 import { useState } from "react";
 import { z } from "zod";
 import { requireShop } from "~/auth/shop-context.server";
+import { CsvDownloadButton } from "~/components/CsvDownloadButton";
 import { money } from "~/components/format";
 import { COMPONENT_LABELS, type ComponentKey } from "~/costs/component-keys";
 import { componentVersions, deleteComponentVersion, saveComponentVersion } from "~/costs/components.server";
@@ -255,7 +256,8 @@ export default function CostComponentPage() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">Support contacts</Text>
-                  <Text as="p">{data.contacts?.contacts ?? 0} contacts imported{data.contacts?.unattributed ? `, ${data.contacts.unattributed} not matched to an order yet` : ""}. <a href="/app/costs/export/service-contacts">Download CSV</a></Text>
+                  <Text as="p">{data.contacts?.contacts ?? 0} contacts imported{data.contacts?.unattributed ? `, ${data.contacts.unattributed} not matched to an order yet` : ""}.</Text>
+                  <CsvDownloadButton url="/app/costs/export/service-contacts" fileName="service-contacts.csv" />
                   <CsvImport intent="import-contacts" label="Contacts CSV" help="Columns customer_id,order_name,contacted_on (a customer GID or an order name like #1001, and a date YYYY-MM-DD). The file replaces the contacts imported before; a file with any bad row imports nothing." />
                 </BlockStack>
               </Card>
@@ -268,7 +270,7 @@ export default function CostComponentPage() {
                     <DataTable columnContentTypes={["text", "text", "numeric"]} headings={["Month", "Channel", "Amount"]}
                       rows={data.marketing.map((row) => [row.month, row.channel, money(row.amount, data.shop)])} />
                   ) : <Text as="p" tone="subdued">No spend recorded yet.</Text>}
-                  <Text as="p"><a href="/app/costs/export/marketing-spend">Download CSV</a></Text>
+                  <CsvDownloadButton url="/app/costs/export/marketing-spend" fileName="marketing-spend.csv" />
                   <CsvImport intent="import-marketing" label="Marketing spend CSV" help="Columns month,channel,amount (YYYY-MM, a channel name, an amount in the shop currency). Each row sets that month and channel; a file with any bad row imports nothing." />
                 </BlockStack>
               </Card>

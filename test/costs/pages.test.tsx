@@ -1,15 +1,18 @@
 // @vitest-environment jsdom
 import { createRemixStub } from "@remix-run/testing";
-import { fireEvent, render, screen, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { AppProvider } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import db from "~/db.server";
+import { saveMarketingSpend } from "~/costs/marketing.server";
 import { refreshVariantsFromOrders } from "~/costs/variants.server";
 import { recomputeMargins } from "~/margins/recompute.server";
 import ComponentPage, { action as componentAction, loader as componentLoader } from "~/routes/app.costs.$component";
+import { loader as exportLoader } from "~/routes/app.costs.export.$kind";
 import CogsPage, { action as cogsAction, loader as cogsLoader } from "~/routes/app.costs.cogs";
 import OrderPage, { loader as orderLoader } from "~/routes/app.orders_.$orderId";
+import { adminRequest } from "../support/auth";
 import { resetDb } from "../support/db";
 import { order, seedCosts, seedStore, SHOP, V11 } from "./fixture";
 import { callAction, callLoader } from "./request";
@@ -68,5 +71,35 @@ describe("cost pages", () => {
     expect(line("Contribution margin")).toContain("$53.23");
     expect(screen.getByText("$10.00 (from 2026-01-01)")).toBeTruthy();
     expect(screen.getByText("$2.00 per order + $0.50 per item")).toBeTruthy();
+  });
+  it("downloads the marketing spend CSV through an authenticated fetch, not a bare link", async () => {
+    await saveMarketingSpend(db, SHOP, [{ month: "2026-01", channel: "Meta", amount: 12345 }], "manual");
+    const data = await callLoader(componentLoader, `${BASE}/app/costs/marketing`, SHOP, { component: "marketing" });
+    // Inside admin, App Bridge puts the session token on same-origin fetches; here the fetch reaches the real export
+    // route with a signed request, and a failure shows inline.
+    const fetched: string[] = [];
+    const saved: { name: string; text: Promise<string> }[] = [];
+    const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (url) => {
+      fetched.push(String(url));
+      if (fetched.length > 1) return new Response("no", { status: 500 });
+      return exportLoader({ request: await adminRequest(`${BASE}${String(url)}`, SHOP), params: { kind: "marketing-spend" }, context: {} });
+    });
+    URL.createObjectURL = vi.fn((blob: Blob) => { saved.push({ name: "", text: blob.text() }); return "blob:x"; });
+    URL.revokeObjectURL = vi.fn();
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) { saved[saved.length - 1].name = this.download; });
+    try {
+      const Stub = createRemixStub([{ path: "/app/costs/:component", Component: wrap(ComponentPage), loader: () => data }]);
+      render(<Stub initialEntries={["/app/costs/marketing"]} />);
+      expect(screen.queryByRole("link", { name: "Download CSV" })).toBeNull();
+      fireEvent.click(await screen.findByRole("button", { name: "Download CSV: marketing-spend.csv" }));
+      await waitFor(() => expect(saved[0]?.name).toBe("marketing-spend-costs-shop.csv"));
+      expect(fetched).toEqual(["/app/costs/export/marketing-spend"]);
+      expect(await saved[0].text).toBe("month,channel,amount\n2026-01,Meta,123.45\n");
+      fireEvent.click(screen.getByRole("button", { name: "Download CSV: marketing-spend.csv" }));
+      expect(await screen.findByRole("alert")).toHaveProperty("textContent", "The export failed (500)");
+    } finally {
+      fetchMock.mockRestore();
+      click.mockRestore();
+    }
   });
 });
