@@ -1,13 +1,15 @@
 /**
  * `npm run cli -- report <cohorts|segments|ltv-cac> --shop <domain> [--metric cm|revenue|gross|retention]
- *   [--horizon 3|6|12|24] [--format csv|json] [--refresh]`: prints the page's table with the page's numbers
- * (the same CSV builders as the pages' downloads). Reads the stored snapshot; computes it first when
- * there is none or with --refresh.
+ *   [--horizon 3|6|12|24] [--format csv|json] [--refresh] [--as-of YYYY-MM-DD]`: prints the page's table with
+ * the page's numbers (the same CSV builders as the pages' downloads). Reads the stored snapshot; computes it
+ * first when there is none, with --refresh, or with --as-of (the figures as of the end of that day in the
+ * shop's time zone: for a historical dataset such as UCI Online Retail, whose months after the data ends
+ * would otherwise read as ended months with no orders).
  */
 import { stringify } from "csv-stringify/sync";
 import { parseArgs } from "node:util";
 
-const USAGE = `Usage: npm run cli -- report <cohorts|segments|ltv-cac> --shop <domain> [--metric cm|revenue|gross|retention] [--horizon 3|6|12|24] [--format csv|json] [--refresh]`;
+const USAGE = `Usage: npm run cli -- report <cohorts|segments|ltv-cac> --shop <domain> [--metric cm|revenue|gross|retention] [--horizon 3|6|12|24] [--format csv|json] [--refresh] [--as-of YYYY-MM-DD]`;
 
 export default async function run(args: string[]): Promise<number> {
   let parsed;
@@ -15,7 +17,7 @@ export default async function run(args: string[]): Promise<number> {
     parsed = parseArgs({
       args, allowPositionals: true,
       options: { shop: { type: "string" }, metric: { type: "string", default: "cm" }, format: { type: "string", default: "csv" },
-        horizon: { type: "string", default: "12" }, refresh: { type: "boolean", default: false } },
+        horizon: { type: "string", default: "12" }, refresh: { type: "boolean", default: false }, "as-of": { type: "string" } },
     });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
@@ -36,8 +38,21 @@ export default async function run(args: string[]): Promise<number> {
     console.error(`Unknown shop ${shopId} in this database`);
     return 1;
   }
-  if (parsed.values.refresh || !(await snapshots.readSnapshot(db, shop.id, "cohorts"))) {
-    const result = await snapshots.refreshAnalytics(db, shop.id);
+  let asOf: Date | undefined;
+  if (parsed.values["as-of"] !== undefined) {
+    const { parseDay } = await import("~/costs/input");
+    const { TZDate } = await import("@date-fns/tz");
+    const day = parseDay(parsed.values["as-of"], shop.ianaTimezone);
+    if (!day.ok) {
+      console.error(`--as-of: ${day.error}\n${USAGE}`);
+      return 2;
+    }
+    // The last instant of that local day: the next local midnight minus one millisecond.
+    const start = new TZDate(day.value.getTime(), shop.ianaTimezone);
+    asOf = new Date(new TZDate(start.getFullYear(), start.getMonth(), start.getDate() + 1, shop.ianaTimezone).getTime() - 1);
+  }
+  if (asOf || parsed.values.refresh || !(await snapshots.readSnapshot(db, shop.id, "cohorts"))) {
+    const result = await snapshots.refreshAnalytics(db, shop.id, asOf ? { asOf } : {});
     console.error(`computed the analytics in ${(result.ms / 1000).toFixed(1)} s (${result.events} events, ${result.customers} customers)`);
   }
   let tables: { name: string; header: string[]; rows: (string | number)[][] }[];

@@ -35,6 +35,19 @@ describe("npm run cli -- report", () => {
     expect(JSON.parse(out).ltv_cac[0]).toMatchObject({ channel: "all channels", band: "losing_money" });
   });
 
+  it("computes the figures as of a past day with --as-of (months after it blank)", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      // As of 2026-02-28 (New York): January's cohort has ended month 0 only; month 1 (February) has not ended.
+      expect(await cli(["cohorts", "--shop", SHOP, "--metric", "revenue", "--as-of", "2026-02-28"])).toBe(0);
+      const jan = (parse(out) as string[][])[1];
+      expect(jan.slice(0, 5)).toEqual(["2026-01", "2", "86.00", "", ""]);
+      expect(await cli(["cohorts", "--shop", SHOP, "--as-of", "2026-02-30"])).toBe(2);
+    } finally {
+      await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+    }
+  });
+
   it("refuses bad arguments", async () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     expect(await cli(["nope", "--shop", SHOP])).toBe(2);
