@@ -2,12 +2,13 @@
  * The durable job queue: jobs live in the database (table "Job"), so a crash between "accepted" and
  * "applied" loses nothing, and any number of processes on one database can run workers.
  *
- * Claiming needs no in-process lock and no database-specific locking: a worker reads a few candidate
- * ids, then claims each with one conditional UPDATE whose WHERE clause repeats the claimability test
- * (status, due, lease empty or expired); the affected row count says whether this worker won. On SQLite
- * writers are serialised; on PostgreSQL (READ COMMITTED) the second UPDATE of the same row waits for the
- * first, re-evaluates the WHERE clause against the committed row and matches nothing. Either way exactly
- * one worker gets the job. The statements are plain SQL that both databases run.
+ * Claiming needs no in-process lock; the database decides, in one statement per claim:
+ * - SQLite: a worker reads a few candidate ids, then claims each with one conditional UPDATE whose WHERE
+ *   clause repeats the claimability test (status, due, lease empty or expired); the affected row count
+ *   says whether this worker won. Writers are serialised, so exactly one wins.
+ * - PostgreSQL: `UPDATE ... WHERE "id" IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n) RETURNING ...`
+ *   picks and claims due jobs at once; concurrent workers skip rows another claim has locked instead of
+ *   queueing behind it and then matching nothing, so many instances polling one table do not contend.
  *
  * A claim sets a lease (`lockedUntil`) and a claim token (`lockedBy`); while the handler runs the worker
  * renews the lease. A worker that dies stops renewing, the lease expires and another worker claims the
@@ -22,7 +23,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { Db } from "~/db.server";
+import { dbProvider, type Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/lib/log.server";
 
@@ -157,6 +158,7 @@ export async function runDueJobs(db: Db, options: RunOptions = {}): Promise<numb
   const limit = options.limit ?? 20;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const workerId = options.workerId ?? defaultWorkerId;
+  if (dbProvider(db) === "postgresql") return runDueJobsSkipLocked(db, kinds, options.shopId, limit, leaseMs, workerId, clock);
   let ran = 0;
   // Candidates are read a few at a time, oldest due first; a lost race just moves on to the next one.
   while (ran < limit) {
@@ -199,6 +201,48 @@ export async function runDueJobs(db: Db, options: RunOptions = {}): Promise<numb
       await runClaimed(db, batch, token, leaseMs, clock);
     }
     if (!claimedAny) break;
+  }
+  return ran;
+}
+
+type Claimed = Candidate & { attempts: number };
+
+/**
+ * PostgreSQL: claims up to `limit` due jobs (with attempts left) in one statement, skipping rows other
+ * workers are claiming; `attempts` in the result is this run's attempt number.
+ */
+async function claimSkipLocked(db: Db, where: Prisma.Sql, limit: number, token: string, leaseEnd: Date, claimedAt: Date): Promise<Claimed[]> {
+  const rows = await db.$queryRaw<Claimed[]>(Prisma.sql`
+    UPDATE "Job" SET "status" = 'running', "lockedBy" = ${token}, "lockedUntil" = ${leaseEnd},
+      "attempts" = "attempts" + 1, "updatedAt" = ${claimedAt}
+    WHERE "id" IN (
+      SELECT "id" FROM "Job" WHERE ${where} AND "attempts" < "maxAttempts"
+      ORDER BY "runAt", "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING "id", "shopId", "kind", "payload", "attempts", "maxAttempts"`);
+  return rows.map((row) => ({ ...row, attempts: Number(row.attempts), maxAttempts: Number(row.maxAttempts) }));
+}
+
+async function runDueJobsSkipLocked(db: Db, kinds: string[], shopId: string | undefined, limit: number, leaseMs: number,
+  workerId: string, clock: () => Date): Promise<number> {
+  let ran = 0;
+  while (ran < limit) {
+    const claimedAt = clock();
+    // Jobs whose worker died on their last attempt: the lease expired and no attempts are left.
+    await db.$executeRaw(Prisma.sql`
+      UPDATE "Job" SET "status" = 'failed', "lockedBy" = NULL, "lockedUntil" = NULL, "finishedAt" = ${claimedAt},
+        "updatedAt" = ${claimedAt}, "lastError" = 'lease expired after attempt ' || "attempts" || ' (worker lost)'
+      WHERE ${claimable(claimedAt, kinds, shopId)} AND "attempts" >= "maxAttempts"`);
+    const token = `${workerId}:${randomUUID()}`;
+    const leaseEnd = new Date(claimedAt.getTime() + leaseMs);
+    const [first] = await claimSkipLocked(db, claimable(claimedAt, kinds, shopId), 1, token, leaseEnd, claimedAt);
+    if (!first) break;
+    const batch: Claimed[] = [first];
+    const registered = handlers.get(first.kind);
+    if (registered?.batch && registered.max > 1) {
+      batch.push(...await claimSkipLocked(db, claimable(claimedAt, [first.kind], first.shopId), registered.max - 1, token, leaseEnd, claimedAt));
+    }
+    ran += batch.length;
+    await runClaimed(db, batch, token, leaseMs, clock);
   }
   return ran;
 }
