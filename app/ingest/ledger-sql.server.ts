@@ -102,11 +102,11 @@ function sqliteLedgerSql(connection: SqliteConnection): LedgerSql {
     kind: "sqlite",
     $queryRaw: async <T>(query: Prisma.Sql) => {
       guard();
-      return prepared(connection, query.sql).all(...query.values.map(bindValue)) as T;
+      return prepared(connection, query.sql).all(query.values.map(bindValue)) as T;
     },
     $executeRaw: async (query: Prisma.Sql) => {
       guard();
-      return prepared(connection, query.sql).run(...query.values.map(bindValue)).changes;
+      return prepared(connection, query.sql).run(query.values.map(bindValue)).changes;
     },
     insertRows: async (table, rows) => {
       if (!rows.length) return;
@@ -120,8 +120,11 @@ function sqliteLedgerSql(connection: SqliteConnection): LedgerSql {
         `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
       const values = new Array<unknown>(columns.length);
       for (const row of rows) {
-        for (let index = 0; index < columns.length; index += 1) values[index] = bindValue(row[columns[index]]);
-        statement.run(...values);
+        for (let index = 0; index < columns.length; index += 1) {
+          const value = row[columns[index]];
+          values[index] = typeof value === "object" || typeof value === "boolean" || value === undefined ? bindValue(value) : value;
+        }
+        statement.run(values);
       }
     },
   };

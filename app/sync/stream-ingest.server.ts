@@ -10,29 +10,24 @@
  *
  * A line that is not JSON, or a record that fails validation, is reported with its line number and
  * skipped; the rest of the file goes on.
+ *
+ * With `mapInWorker` the reading half (lines, JSON, reassembly, mapping: StreamMapper) runs in a worker
+ * thread, a batch or two ahead of the writes, so the two halves use both cores; batches, resume
+ * points and counts are the same as in-process.
  */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { Db } from "~/db.server";
-import { parseJsonExact } from "~/domain/ledger/json";
-import { normalizeOrder, PayloadError } from "~/domain/ledger/shopify-order";
 import type { LedgerOrder } from "~/domain/ledger/types";
-import { BulkFormatError, BulkOrderAssembler, type AssembledOrder } from "~/domain/shopify-graphql/bulk";
-import { mapGraphqlOrderDetailed } from "~/domain/shopify-graphql/order";
 import { ingestOrders } from "~/ingest/orders.server";
-import { readLines, type Line } from "./lines.server";
+import { readLines } from "./lines.server";
+import type { FromWorker, ToWorker } from "./stream-map.worker";
+import { ordersFromJson, StreamMapper, type LineError, type MappedBatch, type ResumePoint, type StreamFormat,
+  type StreamMapperOptions } from "./stream-mapper.server";
 
-export type StreamFormat = "bulk" | "webhook";
-
-export interface ResumePoint {
-  /** Byte offset to read from. */
-  byte: number;
-  /** Lines before that offset (line numbers continue from here). */
-  line: number;
-}
-
-export interface LineError {
-  line: number;
-  message: string;
-}
+export type { LineError, ResumePoint, StreamFormat } from "./stream-mapper.server";
 
 export interface StreamCounts {
   lines: number;
@@ -66,6 +61,11 @@ export interface StreamIngestOptions {
   /** Bulk reassembly window (orders kept open for late children). */
   window?: number;
   countCustomers?: boolean;
+  /**
+   * Map in a worker thread (true), in this thread (false), or in a worker where its script can be
+   * loaded ("auto", the default: see mapWorkerAvailable).
+   */
+  mapInWorker?: boolean | "auto";
   /** Called before the first batch is written, with its first order (e.g. to create the shop row). */
   beforeFirstBatch?: (first: LedgerOrder) => Promise<void>;
   onBatch?: (progress: BatchProgress) => Promise<void>;
@@ -88,131 +88,169 @@ export interface StreamResult {
 
 const MAX_KEPT_ERRORS = 1000;
 
-/** Unwraps `{ "order": {...} }` (how Shopify's REST API returns one order) to the order body. */
-function webhookBody(value: unknown): unknown {
-  if (value && typeof value === "object" && !Array.isArray(value) && "order" in value && !("line_items" in value)) {
-    return (value as { order: unknown }).order;
+const WORKER_URL = new URL("./stream-map.worker.ts", import.meta.url);
+
+/** tsx's loader API, which the worker registers to load its TypeScript source; null without tsx. */
+function tsxLoaderApi(): string | null {
+  try {
+    // The ESM entry beside the CommonJS one require.resolve finds (the CJS entry cannot register hooks).
+    const entry = createRequire(import.meta.url).resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs");
+    return existsSync(entry) ? pathToFileURL(entry).href : null;
+  } catch {
+    return null;
   }
-  return value;
 }
 
-function message(error: unknown): string {
-  if (error instanceof PayloadError || error instanceof BulkFormatError || error instanceof SyntaxError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+/**
+ * Whether a mapping worker can start here: its TypeScript source is beside this module (not so in a
+ * bundled server build, which maps in the calling thread) and tsx can load it.
+ */
+export function mapWorkerAvailable(): boolean {
+  return WORKER_URL.protocol === "file:" && existsSync(fileURLToPath(WORKER_URL)) && tsxLoaderApi() !== null;
 }
 
 export async function streamIngest(db: Db, shopId: string, source: AsyncIterable<Uint8Array | string>,
   options: StreamIngestOptions): Promise<StreamResult> {
-  const batchSize = options.batchSize ?? 1000;
   const counts: StreamCounts = { lines: 0, bytes: 0, orders: 0, applied: 0, stale: 0, skippedTest: 0, deleted: 0, refunds: 0, bad: 0, customers: 0 };
   const errors: LineError[] = [];
-  const customers = options.countCustomers ? new Set<string>() : null;
-  const assembler = options.format === "bulk" ? new BulkOrderAssembler({ window: options.window }) : null;
-  let batch: LedgerOrder[] = [];
-  let incompleteBatch: string[] = [];
   const incompleteAll: string[] = [];
   let first = true;
-  let last: Line | null = null;
   let resume: ResumePoint = options.from ?? { byte: 0, line: 0 };
-  let stopped = false;
-
-  const report = (line: number, error: unknown) => {
-    counts.bad += 1;
-    const entry = { line, message: message(error) };
-    if (errors.length < MAX_KEPT_ERRORS) errors.push(entry);
-    options.onError?.(entry);
+  const mapperOptions: StreamMapperOptions = {
+    format: options.format,
+    batchSize: options.batchSize ?? 1000,
+    from: resume,
+    window: options.window,
+    countCustomers: options.countCustomers,
   };
 
-  const resumePoint = (): ResumePoint => {
-    const held = assembler?.earliestHeld();
-    if (held) return { byte: held.start, line: held.line - 1 };
-    return last ? { byte: last.end, line: last.number } : resume;
-  };
-
-  const flush = async () => {
-    if (batch.length) {
-      if (first && options.beforeFirstBatch) await options.beforeFirstBatch(batch[0]);
+  /** Writes one mapped batch, then reports it (its resume point is safe once it is written). */
+  const handle = async (batch: MappedBatch): Promise<void> => {
+    for (const entry of batch.errors) {
+      if (errors.length < MAX_KEPT_ERRORS) errors.push(entry);
+      options.onError?.(entry);
+    }
+    if (batch.orders.length) {
+      if (first && options.beforeFirstBatch) await options.beforeFirstBatch(batch.orders[0]);
       first = false;
-      const result = await (options.write ?? ingestOrders)(db, shopId, batch);
+      const result = await (options.write ?? ingestOrders)(db, shopId, batch.orders);
       counts.applied += result.applied;
       counts.stale += result.stale;
       counts.skippedTest += result.skippedTest;
       counts.deleted += result.deleted ?? 0;
     }
-    resume = resumePoint();
-    counts.customers = customers?.size ?? 0;
-    const progress = { counts: { ...counts }, resume, incompleteRefundOrders: incompleteBatch };
-    batch = [];
-    incompleteBatch = [];
-    await options.onBatch?.(progress);
+    Object.assign(counts, batch.counts);
+    resume = batch.resume;
+    incompleteAll.push(...batch.incompleteRefundOrders);
+    await options.onBatch?.({ counts: { ...counts }, resume, incompleteRefundOrders: batch.incompleteRefundOrders });
   };
 
-  const take = (order: LedgerOrder) => {
-    counts.orders += 1;
-    counts.refunds += order.refunds.length;
-    if (customers && order.customerId) customers.add(order.customerId);
-    batch.push(order);
-  };
-
-  const takeAssembled = (assembled: AssembledOrder) => {
-    try {
-      const { order, incompleteRefunds } = mapGraphqlOrderDetailed(assembled.node);
-      take(order);
-      if (incompleteRefunds.length && !order.test) {
-        incompleteBatch.push(order.id);
-        incompleteAll.push(order.id);
-      }
-    } catch (error) {
-      report(assembled.position.line, error);
-    }
-  };
-
-  for await (const line of readLines(source, { byte: resume.byte, line: resume.line })) {
-    last = line;
-    counts.lines = line.number;
-    counts.bytes = line.end;
-    let value: unknown;
-    try {
-      value = options.format === "bulk" ? JSON.parse(line.text) : parseJsonExact(line.text);
-    } catch (error) {
-      report(line.number, error);
-      continue;
-    }
-    if (assembler) {
-      let emitted: AssembledOrder[];
-      try {
-        emitted = assembler.push(value, { line: line.number, start: line.start });
-      } catch (error) {
-        report(line.number, error);
-        continue;
-      }
-      for (const assembled of emitted) takeAssembled(assembled);
-    } else {
-      try {
-        take(normalizeOrder(webhookBody(value)));
-      } catch (error) {
-        report(line.number, error);
-      }
-    }
-    if (batch.length >= batchSize) {
-      await flush();
-      if (options.shouldStop?.()) {
-        stopped = true;
-        break;
-      }
-    }
-  }
-  let unmatchedParents: string[] = [];
-  if (!stopped) {
-    if (assembler) {
-      const rest = assembler.finish();
-      for (const assembled of rest.orders) takeAssembled(assembled);
-      unmatchedParents = rest.unmatchedParents.map((parent) => parent.parentId);
-      for (const parent of rest.unmatchedParents) {
-        report(parent.line, new Error(`${parent.records} record(s) for ${parent.parentId} came without (or far from) their order; it will be re-read`));
-      }
-    }
-    await flush();
-  }
+  const useWorker = options.mapInWorker === true || ((options.mapInWorker ?? "auto") === "auto" && mapWorkerAvailable());
+  const { unmatchedParents, stopped } = useWorker
+    ? await mapInWorker(source, mapperOptions, handle, options.shouldStop)
+    : await mapHere(source, mapperOptions, handle, options.shouldStop);
   return { counts, errors, unmatchedParents, incompleteRefundOrders: incompleteAll, stopped, resume };
+}
+
+interface Mapped {
+  unmatchedParents: string[];
+  stopped: boolean;
+}
+
+async function mapHere(source: AsyncIterable<Uint8Array | string>, options: StreamMapperOptions,
+  handle: (batch: MappedBatch) => Promise<void>, shouldStop?: () => boolean): Promise<Mapped> {
+  const mapper = new StreamMapper(options);
+  for await (const line of readLines(source, { byte: options.from.byte, line: options.from.line })) {
+    const batch = mapper.push(line);
+    if (!batch) continue;
+    await handle(batch);
+    if (shouldStop?.()) return { unmatchedParents: [], stopped: true };
+  }
+  const { batch, unmatchedParents } = mapper.finish();
+  await handle(batch);
+  return { unmatchedParents, stopped: false };
+}
+
+/** Chunks forwarded ahead of the worker's reading (each up to the source's chunk size, 1 MB for files). */
+const CHUNKS_AHEAD = 4;
+
+async function mapInWorker(source: AsyncIterable<Uint8Array | string>, options: StreamMapperOptions,
+  handle: (batch: MappedBatch) => Promise<void>, shouldStop?: () => boolean): Promise<Mapped> {
+  // The worker is TypeScript: it registers tsx's loader itself (a worker does not inherit the --import hooks).
+  const api = tsxLoaderApi();
+  if (!api) throw new Error("Mapping in a worker thread needs tsx (mapWorkerAvailable() is false here)");
+  const bootstrap = `import(${JSON.stringify(api)})
+    .then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: options });
+  const inbox: FromWorker[] = [];
+  let failure: unknown = null;
+  let finished = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const send = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
+
+  // Forward the source one chunk per "pull", in order (a chain, so reads never overlap).
+  const iterator = source[Symbol.asyncIterator]();
+  let ended = false;
+  let pumping: Promise<void> = Promise.resolve();
+  const pump = () => {
+    pumping = pumping.then(async () => {
+      if (ended || failure || finished) return;
+      try {
+        const next = await iterator.next();
+        if (next.done) {
+          ended = true;
+          send({ type: "end" });
+          return;
+        }
+        const piece = typeof next.value === "string" ? Buffer.from(next.value, "utf8") : next.value;
+        // A copy the worker can own (the source's buffers may share pooled memory).
+        const copy = new Uint8Array(piece.byteLength);
+        copy.set(piece);
+        send({ type: "chunk", data: copy.buffer }, [copy.buffer]);
+      } catch (error) {
+        failure = error;
+        notify();
+      }
+    });
+  };
+
+  worker.on("message", (message: FromWorker) => {
+    if (message.type === "pull") return pump();
+    inbox.push(message);
+    notify();
+  });
+  worker.on("error", (error) => {
+    failure ??= error;
+    notify();
+  });
+  worker.on("exit", (code) => {
+    if (!finished) failure ??= new Error(`The mapping worker stopped (exit code ${code})`);
+    notify();
+  });
+  for (let index = 0; index < CHUNKS_AHEAD; index += 1) pump();
+
+  try {
+    for (;;) {
+      while (!inbox.length) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      const message = inbox.shift()!;
+      if (message.type === "failed") throw new Error(message.message);
+      if (message.type === "pull") continue;
+      await handle({ ...message.batch, orders: ordersFromJson(message.batch.orders) });
+      if (message.type === "done") return { unmatchedParents: message.unmatchedParents, stopped: false };
+      if (shouldStop?.()) return { unmatchedParents: [], stopped: true };
+      send({ type: "credit" });
+    }
+  } finally {
+    finished = true;
+    await worker.terminate();
+    await pumping;
+    await iterator.return?.();
+  }
 }
