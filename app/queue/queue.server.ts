@@ -140,11 +140,32 @@ interface Candidate {
   maxAttempts: number;
 }
 
+const exclusivePerShop = new Set<string>();
+
+/**
+ * Jobs of `kind` never run twice at once for one shop, across every worker and instance (a full margin
+ * recompute, a backfill): a job of that kind is not claimable while another job of the same kind and shop
+ * is under a live lease. The database decides (a NOT EXISTS in the claim; on PostgreSQL such claims are
+ * serialised by an advisory lock so two claims cannot both see "none running"), not process memory.
+ */
+export function setExclusivePerShop(kind: string): void {
+  exclusivePerShop.add(kind);
+}
+
+function notHeldElsewhere(now: Date, kinds: string[]): Prisma.Sql {
+  const exclusive = kinds.filter((kind) => exclusivePerShop.has(kind));
+  if (!exclusive.length) return Prisma.empty;
+  return Prisma.sql`AND ("kind" NOT IN (${Prisma.join(exclusive)}) OR NOT EXISTS (
+      SELECT 1 FROM "Job" AS "held" WHERE "held"."shopId" = "Job"."shopId" AND "held"."kind" = "Job"."kind"
+        AND "held"."status" = 'running' AND "held"."lockedUntil" >= ${now} AND "held"."id" <> "Job"."id"))`;
+}
+
 function claimable(now: Date, kinds: string[], shopId?: string): Prisma.Sql {
   return Prisma.sql`"status" IN ('queued', 'running') AND "runAt" <= ${now}
     AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
     AND "kind" IN (${Prisma.join(kinds)})
-    ${shopId === undefined ? Prisma.empty : Prisma.sql`AND "shopId" = ${shopId}`}`;
+    ${shopId === undefined ? Prisma.empty : Prisma.sql`AND "shopId" = ${shopId}`}
+    ${notHeldElsewhere(now, kinds)}`;
 }
 
 /**
@@ -207,18 +228,28 @@ export async function runDueJobs(db: Db, options: RunOptions = {}): Promise<numb
 
 type Claimed = Candidate & { attempts: number };
 
+/** Advisory lock key serialising PostgreSQL claims that include per-shop exclusive kinds (a few ms each). */
+const EXCLUSIVE_CLAIM_LOCK = 0x6d6c7476n; // "mltv"
+
 /**
  * PostgreSQL: claims up to `limit` due jobs (with attempts left) in one statement, skipping rows other
  * workers are claiming; `attempts` in the result is this run's attempt number.
  */
-async function claimSkipLocked(db: Db, where: Prisma.Sql, limit: number, token: string, leaseEnd: Date, claimedAt: Date): Promise<Claimed[]> {
-  const rows = await db.$queryRaw<Claimed[]>(Prisma.sql`
+async function claimSkipLocked(db: Db, kinds: string[], where: Prisma.Sql, limit: number, token: string, leaseEnd: Date,
+  claimedAt: Date): Promise<Claimed[]> {
+  const statement = Prisma.sql`
     UPDATE "Job" SET "status" = 'running', "lockedBy" = ${token}, "lockedUntil" = ${leaseEnd},
       "attempts" = "attempts" + 1, "updatedAt" = ${claimedAt}
     WHERE "id" IN (
       SELECT "id" FROM "Job" WHERE ${where} AND "attempts" < "maxAttempts"
       ORDER BY "runAt", "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING "id", "shopId", "kind", "payload", "attempts", "maxAttempts"`);
+    RETURNING "id", "shopId", "kind", "payload", "attempts", "maxAttempts"`;
+  const rows = kinds.some((kind) => exclusivePerShop.has(kind))
+    ? await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(${EXCLUSIVE_CLAIM_LOCK})) AS "lock"`;
+      return tx.$queryRaw<Claimed[]>(statement);
+    })
+    : await db.$queryRaw<Claimed[]>(statement);
   return rows.map((row) => ({ ...row, attempts: Number(row.attempts), maxAttempts: Number(row.maxAttempts) }));
 }
 
@@ -234,12 +265,12 @@ async function runDueJobsSkipLocked(db: Db, kinds: string[], shopId: string | un
       WHERE ${claimable(claimedAt, kinds, shopId)} AND "attempts" >= "maxAttempts"`);
     const token = `${workerId}:${randomUUID()}`;
     const leaseEnd = new Date(claimedAt.getTime() + leaseMs);
-    const [first] = await claimSkipLocked(db, claimable(claimedAt, kinds, shopId), 1, token, leaseEnd, claimedAt);
+    const [first] = await claimSkipLocked(db, kinds, claimable(claimedAt, kinds, shopId), 1, token, leaseEnd, claimedAt);
     if (!first) break;
     const batch: Claimed[] = [first];
     const registered = handlers.get(first.kind);
     if (registered?.batch && registered.max > 1) {
-      batch.push(...await claimSkipLocked(db, claimable(claimedAt, [first.kind], first.shopId), registered.max - 1, token, leaseEnd, claimedAt));
+      batch.push(...await claimSkipLocked(db, [first.kind], claimable(claimedAt, [first.kind], first.shopId), registered.max - 1, token, leaseEnd, claimedAt));
     }
     ran += batch.length;
     await runClaimed(db, batch, token, leaseMs, clock);

@@ -2,12 +2,11 @@
  * A queue worker as its own process: `npx tsx app/queue/worker-process.ts` (DATABASE_URL and the
  * Shopify settings as for the app). With several app instances, or when background work (margin
  * recomputes, backfills) should not share an event loop with webhook answers, run the web processes
- * with JOB_WORKER=off and one or more of these beside them; they share the queue safely (conditional
+ * with JOB_WORKER=off and one or more of these beside them; they share the queue safely (database-side
  * claims, leases). SIGTERM/SIGINT stop it after the jobs in hand.
  */
 import db from "~/db.server";
-import "./jobs.server";
-import "~/sync/jobs.server";
+import "./kinds.server";
 import { log } from "~/lib/log.server";
 import { registeredJobKinds, startWorker } from "./queue.server";
 

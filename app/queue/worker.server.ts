@@ -5,9 +5,8 @@
  * under tests (they drive `runDueJobs` themselves) or with JOB_WORKER=off.
  */
 import db from "~/db.server";
-// Every module that registers job kinds: a worker only claims kinds it has handlers for.
-import "./jobs.server";
-import "~/sync/jobs.server";
+// Every job kind (a worker only claims kinds it has handlers for) and the per-shop exclusive ones.
+import "./kinds.server";
 import { startWorker } from "./queue.server";
 
 declare global {
