@@ -31,8 +31,12 @@ function unit(text: string): number {
   return hash / 2 ** 32;
 }
 
-/** Marketing channel -> the demo's sales channel (Settings shows and edits it). */
-export const DEMO_CHANNEL_MAPPING: Record<string, string> = { Meta: "2329312", Google: "1424624", TikTok: "web", Email: "web" };
+/**
+ * Marketing channel -> the demo's sales channel (Settings shows and edits it). Paid search, TikTok and
+ * email send shoppers to the Online Store; Meta ads sell through the social sales-channel app ("2329312").
+ * The other app, POS and draft orders have no spend: their CAC shows as unknown.
+ */
+export const DEMO_CHANNEL_MAPPING: Record<string, string> = { Google: "web", TikTok: "web", Email: "web", Meta: "2329312" };
 
 export interface DemoCostsResult {
   variantsCosted: number;
@@ -116,15 +120,15 @@ export async function seedDemoCosts(db: Db, shop: { id: string; currency: string
   for (let [y, m] = startMonth.split("-").map(Number); `${y}-${String(m).padStart(2, "0")}` <= lastMonth; m === 12 ? (y++, m = 1) : m++) {
     months.push(`${y}-${String(m).padStart(2, "0")}`);
   }
-  const channels: [string, number][] = [["Meta", 420_000], ["Google", 310_000], ["TikTok", 120_000], ["Email", 25_000]];
+  // Monthly base budgets (minor units) sized to the customers each mapped sales channel brings, so the
+  // demo shows a spread of bands: the Online Store near the healthy target, the social app fragile.
+  const channels: [string, number][] = [["Google", 700_000], ["TikTok", 300_000], ["Email", 70_000], ["Meta", 65_000]];
   const spend = months.flatMap((month) => channels.map(([channel, base]) => {
     const m = Number(month.slice(5));
     const season = m === 11 || m === 12 ? 1.6 : m >= 6 && m <= 8 ? 0.8 : 1;
     return { month, channel, amount: Math.round(base * season * (0.85 + unit(month + channel) * 0.3)) };
   }));
   await saveMarketingSpend(db, shop.id, spend, "csv");
-  // The demo's orders come through the Online Store ("web") and two sales-channel apps; paid social and
-  // paid search stand for those apps, TikTok and email traffic lands on the Online Store.
   await saveAnalyticsSettings(db, shop.id, { channelMapping: DEMO_CHANNEL_MAPPING });
   return { variantsCosted: new Set(costs.map((cost) => cost.variantId)).size, variantsWithoutCost: withoutCost, contacts: contacts.length, marketingRows: spend.length };
 }

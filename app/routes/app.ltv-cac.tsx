@@ -110,7 +110,7 @@ export default function LtvCac() {
       {header}
       <Layout>
         {exportError ? <Layout.Section><Banner tone="critical" title="Export failed" onDismiss={() => setExportError(null)}><p>{exportError}</p></Banner></Layout.Section> : null}
-        <Layout.Section>
+        <Layout.Section variant="fullWidth">
           <Card>
             <BlockStack gap="300">
               <InlineStack align="space-between" blockAlign="center" gap="200">
@@ -192,7 +192,7 @@ export default function LtvCac() {
             </BlockStack>
           </Card>
         </Layout.Section>
-        <Layout.Section>
+        <Layout.Section variant="fullWidth">
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">CAC by month and channel</Text>

@@ -80,7 +80,7 @@ export default function Settings() {
   const [mapping, setMapping] = useState<Record<string, string>>(channelMapping);
   const errors = (result?.errors ?? {}) as Partial<Record<Key | "vertical" | `map:${string}`, string>>;
   const salesOptions = [{ label: "Same name as the marketing channel", value: "" },
-    ...channels.salesChannels.map((c) => ({ label: channelLabel(c) === c ? c : `${channelLabel(c)} (${c})`, value: c }))];
+    ...channels.salesChannels.map((c) => ({ label: channelLabel(c).includes(c) ? channelLabel(c) : `${channelLabel(c)} (${c})`, value: c }))];
   return (
     <Page title="Settings" subtitle="Benchmarks, marketing channels and segment thresholds: the Segments page, customer flags and LTV:CAC use them">
       <Form method="post">

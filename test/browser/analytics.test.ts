@@ -56,5 +56,22 @@ describe("analytics pages of the demo store", () => {
     await open("/app/ltv-cac", "LTV:CAC");
     await page.getByText("What the bands mean").or(page.getByText("Add your marketing spend to see CAC")).first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "ltv-cac.png"), fullPage: true });
+    // The demo maps its marketing channels (Settings): the Online Store has a ratio, POS has no spend and shows "–".
+    const table = page.getByRole("table", { name: "LTV:CAC by channel" });
+    const online = await table.locator("tr", { hasText: "Online Store" }).locator("td").allTextContents();
+    expect(online[5]).toMatch(/^\d+\.\dx/);
+    const pos = await table.locator("tr", { hasText: "Point of Sale" }).locator("td").allTextContents();
+    expect([pos[2], pos[3], pos[5], pos[8]]).toEqual(["–", "–", "–", "–"]);
+    // Every column fits in its card: nothing to scroll to at 1280 px.
+    const clipped = await table.evaluate((el) => el.parentElement!.scrollWidth - el.parentElement!.clientWidth);
+    expect(clipped).toBe(0);
+  }, 300_000);
+
+  it("shows the marketing channel mapping in Settings", async () => {
+    const response = await page.goto(`${demo.url}/app/settings`, { waitUntil: "networkidle" });
+    expect(response?.status()).toBe(200);
+    expect(await page.getByLabel("Meta spend counts for").inputValue()).toBe("2329312");
+    expect(await page.getByLabel("Google spend counts for").inputValue()).toBe("web");
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "settings.png"), fullPage: true });
   }, 300_000);
 });
