@@ -11,7 +11,7 @@ import betaln from "@stdlib/math-base-special-betaln";
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { ModelFitError } from "./errors";
-import { laterRatioBound } from "./hypergeometric";
+import { hyp2f1, laterRatioBound } from "./hypergeometric";
 import { maximizeLikelihood, type FitDiagnostics, type FitOptions } from "./fitting";
 import type { ObjectiveWithGradient } from "./optimize";
 import { groupRfm, validateRfmRow, type GroupedRfm, type RfmRow } from "./rows";
@@ -233,6 +233,14 @@ function expectationCore({ r, alpha, a, b }: BgNbdParams, t: number, x: number, 
   const lnOneMinusZ = -Math.log1p(t / (alpha + T));
   const z = t / (alpha + T + t);
   const am1 = a - 1;
+  // The transformed series grows for about z·(a+b−1−r)(a−1)/c terms before it shrinks: millions when the
+  // dropout Beta is nearly degenerate (a, b ~ 1e6, a history with no dropout heterogeneity). The direct
+  // series of ₂F₁(r+x, b+x; c; z) grows for about z·(r+x)(b+x)/c terms: use it when that is fewer and
+  // a − 1 is well away from 0 (it divides by a − 1).
+  if (am1 > 1 && (r + x) * (b + x) < (a + b - 1 - r) * am1) {
+    const f = hyp2f1(r + x, b + x, c, z);
+    if (Number.isFinite(f) && f > 0) return (c * -Math.expm1((r + x) * lnOneMinusZ + Math.log(f))) / am1;
+  }
   const head = am1 === 0 ? -lnOneMinusZ : -Math.expm1(am1 * lnOneMinusZ) / am1;
   const p = a + b - 1 - r;
   let term = p * z;

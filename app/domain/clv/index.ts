@@ -80,3 +80,13 @@ export {
   type ProjectionPoint,
   type ProjectionResult,
 } from "./projection";
+export {
+  fitShopModel,
+  projectCohorts,
+  type CohortProjection,
+  type CohortProjectionInput,
+  type CohortProjectionOptions,
+  type CohortProjections,
+  type FittedModel,
+  type ProjectedCell,
+} from "./cohort-projection";
