@@ -1,0 +1,209 @@
+/**
+ * The ledger's two statement runners (app/ingest/ledger-sql.server.ts) against the same expectations:
+ * the SQLite writer (prepared statements on the adapter's connection) and the portable one (Prisma
+ * raw SQL, the PostgreSQL path) must leave identical ledgers for the same deliveries, in order or
+ * shuffled and duplicated; and the streamed ingest must give the same batches, resume points and
+ * ledger whether it maps in this thread or in a worker thread.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import db from "~/db.server";
+import { forceLedgerSql, ledgerSqlFor, type LedgerSqlKind } from "~/ingest/ledger-sql.server";
+import { ingestOrders } from "~/ingest/orders.server";
+import { normalizeOrder } from "~/domain/ledger/shopify-order";
+import { upsertShop } from "~/shops/shops.server";
+import { fileStream } from "~/sync/lines.server";
+import { streamIngest, type BatchProgress } from "~/sync/stream-ingest.server";
+import { ordersFromJson, ordersToJson } from "~/sync/stream-mapper.server";
+import { BulkOrderAssembler } from "~/domain/shopify-graphql/bulk";
+import { mapGraphqlOrder } from "~/domain/shopify-graphql/order";
+import type { GqlOrder } from "~/domain/shopify-graphql/types";
+import { restOrderToBulkRecords } from "~/domain/shopify-graphql/from-rest";
+import { generateOrders } from "~/demo/generator";
+import { resetDb } from "../support/db";
+import { TEST_SHOP } from "../support/webhooks";
+import { ledgerDump as ledgerRows } from "./backfill/ledger-dump";
+import { storeEvents, storeSpec, type Delivery } from "./webhooks/store";
+import { deliver, ledgerDump } from "./webhooks/support";
+
+const KINDS: LedgerSqlKind[] = ["sqlite", "portable"];
+const BULK_FILE = "test/fixtures/bulk/orders-out-of-order.jsonl";
+
+beforeEach(resetDb);
+afterEach(() => forceLedgerSql(null));
+
+/** Delivers in sequence; a failure is retried after the rest, as Shopify does (see the property test). */
+async function deliverAll(deliveries: Delivery[]): Promise<void> {
+  let queue = deliveries;
+  for (let round = 0; queue.length && round < 5; round += 1) {
+    const failed: Delivery[] = [];
+    for (const delivery of queue) {
+      try {
+        const response = await deliver(delivery.topic, delivery.body, { webhookId: delivery.webhookId });
+        if (response.status >= 500) failed.push(delivery);
+        else expect([delivery.topic, response.status]).toEqual([delivery.topic, 200]);
+      } catch (error) {
+        if (error instanceof Error && /not registered yet/.test(error.message)) failed.push(delivery);
+        else throw error;
+      }
+    }
+    queue = failed;
+  }
+  expect(queue.map((delivery) => delivery.topic)).toEqual([]);
+}
+
+async function ledgerWith(kind: LedgerSqlKind, deliveries: Delivery[]) {
+  forceLedgerSql(kind);
+  await resetDb();
+  await deliverAll(deliveries);
+  return ledgerDump(TEST_SHOP);
+}
+
+describe("the ledger's statement runners", () => {
+  it("uses the SQLite connection inside a transaction by default, and the portable runner when asked", async () => {
+    const kinds: string[] = [];
+    for (const kind of [null, "portable", "sqlite"] as const) {
+      forceLedgerSql(kind);
+      await db.$transaction(async (tx) => {
+        kinds.push(ledgerSqlFor(db, tx).kind);
+      });
+    }
+    expect(kinds).toEqual(["sqlite", "portable", "sqlite"]);
+  });
+
+  it("the SQLite runner refuses to write outside a transaction", async () => {
+    const sql = await db.$transaction(async (tx) => ledgerSqlFor(db, tx));
+    expect(sql.kind).toBe("sqlite");
+    await expect(sql.insertRows("Customer", [{ shopId: "x.myshopify.com", id: "gid://shopify/Customer/1", firstSeen: new Date() }]))
+      .rejects.toThrow(/only inside a transaction/);
+    expect(await db.customer.count()).toBe(0);
+  });
+
+  it("rows written by either runner read back identically (dates, booleans, money, nulls)", async () => {
+    const bodies = [...generateOrders({ orders: 60, customers: 20, seed: 11 })];
+    const dumps = [];
+    for (const kind of KINDS) {
+      forceLedgerSql(kind);
+      await resetDb();
+      await upsertShop(db, { id: "writers.myshopify.com", currency: "USD" });
+      const counts = await ingestOrders(db, "writers.myshopify.com", bodies.map((body) => normalizeOrder(JSON.parse(JSON.stringify(body)))));
+      expect(counts.applied + counts.skippedTest).toBe(60);
+      dumps.push(await ledgerRows("writers.myshopify.com"));
+    }
+    expect(dumps[0].orders.length).toBeGreaterThan(50);
+    expect(dumps[0].transactions.length + dumps[0].refunds.length).toBeGreaterThan(0);
+    expect(dumps[0]).toEqual(dumps[1]);
+  });
+
+  it("a rolled-back transaction takes the SQLite runner's rows with it", async () => {
+    await upsertShop(db, { id: "rollback.myshopify.com", currency: "USD" });
+    const order = normalizeOrder(JSON.parse(JSON.stringify([...generateOrders({ orders: 1, seed: 3 })][0])));
+    await expect(db.$transaction(async (tx) => {
+      const sql = ledgerSqlFor(db, tx);
+      expect(sql.kind).toBe("sqlite");
+      await sql.insertRows("Customer", [{ shopId: "rollback.myshopify.com", id: "gid://shopify/Customer/9", firstSeen: new Date() }]);
+      throw new Error("boom");
+    })).rejects.toThrow("boom");
+    expect(await db.customer.count()).toBe(0);
+    // A repeated webhook id is a duplicate on the SQLite runner too (its own unique-violation error).
+    const receipt = { webhookId: "same-id", topic: "orders/create" };
+    expect((await ingestOrders(db, "rollback.myshopify.com", [order], receipt)).applied).toBe(order.test ? 0 : 1);
+    expect((await ingestOrders(db, "rollback.myshopify.com", [order], receipt)).duplicate).toBe(1);
+  });
+
+  it("any delivery order gives the same ledger, and the same one under both runners", async () => {
+    await fc.assert(
+      fc.asyncProperty(storeSpec, fc.nat(), async (spec, seed) => {
+        const events = storeEvents(spec);
+        const shuffled = fc.sample(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), { numRuns: 1, seed })[0];
+        const sqlite = await ledgerWith("sqlite", events);
+        expect(await ledgerWith("portable", events)).toEqual(sqlite);
+        expect(await ledgerWith("portable", [...shuffled, shuffled[0]])).toEqual(sqlite);
+        expect(await ledgerWith("sqlite", [...shuffled, shuffled[shuffled.length - 1]])).toEqual(sqlite);
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS || 8), endOnFailure: true },
+    );
+  }, 300_000);
+});
+
+describe("mapping in a worker thread", () => {
+  it("orders cross threads as JSON and come back equal, Dates included", () => {
+    const assembler = new BulkOrderAssembler({});
+    const nodes: GqlOrder[] = [];
+    let line = 0;
+    for (const body of generateOrders({ orders: 300, seed: 5 })) {
+      for (const record of restOrderToBulkRecords(body, { transactions: "synthetic" })) {
+        line += 1;
+        for (const assembled of assembler.push(record, { line, start: line })) nodes.push(assembled.node);
+      }
+    }
+    nodes.push(...assembler.finish().orders.map((assembled) => assembled.node));
+    const orders = nodes.map((node) => mapGraphqlOrder(node));
+    expect(orders).toHaveLength(300);
+    expect(orders.some((order) => order.cancelledAt !== null)).toBe(true);
+    expect(orders.some((order) => order.refunds.length > 0)).toBe(true);
+    expect(ordersFromJson(ordersToJson(orders))).toEqual(orders);
+  });
+
+  it("gives the same batches, resume points, errors and ledger as mapping in this thread", async () => {
+    const runs = [];
+    for (const mapInWorker of [false, true]) {
+      await resetDb();
+      await upsertShop(db, { id: "bulk.myshopify.com", currency: "USD" });
+      const progress: BatchProgress[] = [];
+      const result = await streamIngest(db, "bulk.myshopify.com", fileStream(BULK_FILE), {
+        format: "bulk", batchSize: 2, window: 2, mapInWorker, onBatch: async (batch) => void progress.push(batch),
+      });
+      runs.push({ result, progress, ledger: await ledgerRows("bulk.myshopify.com") });
+    }
+    const [here, worker] = runs;
+    expect(here.result.counts).toMatchObject({ lines: 12, orders: 4, applied: 4, bad: 1 });
+    expect(here.result.errors).toEqual([{ line: 10, message: expect.stringMatching(/Order\/6999 came without/) }]);
+    expect(worker).toEqual(here);
+  }, 60_000);
+
+  it("stops after a batch with a resume point, and resuming there completes the same ledger", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "writers-"));
+    const file = path.join(dir, "bulk.jsonl");
+    const lines = [...generateOrders({ orders: 40, customers: 15, seed: 9 })]
+      .flatMap((body) => restOrderToBulkRecords(body, { transactions: "synthetic" }).map((record) => JSON.stringify(record)));
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    try {
+      await upsertShop(db, { id: "bulk.myshopify.com", currency: "USD" });
+      let batches = 0;
+      const first = await streamIngest(db, "bulk.myshopify.com", fileStream(file), {
+        format: "bulk", batchSize: 7, window: 3, mapInWorker: true, shouldStop: () => ++batches === 2,
+      });
+      expect(first.stopped).toBe(true);
+      expect(first.counts.orders).toBe(14);
+      expect(first.resume.line).toBeGreaterThan(0);
+      const rest = await streamIngest(db, "bulk.myshopify.com", fileStream(file, first.resume.byte), {
+        format: "bulk", batchSize: 7, window: 3, mapInWorker: true, from: first.resume,
+      });
+      expect(rest.stopped).toBe(false);
+      expect(rest.errors).toEqual([]);
+      const resumed = await ledgerRows("bulk.myshopify.com");
+      await resetDb();
+      await upsertShop(db, { id: "bulk.myshopify.com", currency: "USD" });
+      await streamIngest(db, "bulk.myshopify.com", fileStream(file), { format: "bulk", batchSize: 7, window: 3, mapInWorker: false });
+      const whole = await ledgerRows("bulk.myshopify.com");
+      expect(whole.orders.length).toBeGreaterThan(35);
+      expect(resumed).toEqual(whole);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("reports a bad line by number from the worker, and the rest of the file goes on", async () => {
+    await upsertShop(db, { id: "bad.myshopify.com", currency: "USD" });
+    const lines = readFileSync(BULK_FILE, "utf8").trim().split("\n");
+    const text = [lines[0], "{not json", ...lines.slice(1)].join("\n");
+    const result = await streamIngest(db, "bad.myshopify.com", Readable.from([Buffer.from(text)]), { format: "bulk", window: 2, mapInWorker: true });
+    expect(result.errors[0]).toEqual({ line: 2, message: expect.any(String) });
+    expect(result.counts.applied).toBe(4);
+  }, 60_000);
+});
