@@ -225,7 +225,10 @@ function rankGroup(accs: Acc[], rows: SegmentRow[], total: SegmentRow, t: Segmen
     if (revenueRank === undefined || marginRank === undefined) return;
     const row = rows[i];
     Object.assign(row, { revenueRank, marginRank, rankedSegments: n });
-    if (acc.revenue > 0 && inTopShare(revenueRank, n, t.revenueRankTopShareBps) && inBottomShare(marginRank, n, t.marginRankBottomShareBps)) {
+    // Ranks alone can split close figures; a segment keeping more of its revenue than the store does is
+    // not "valuable on revenue but not on margin", so its margin rate must also be below the store's.
+    const keepsLess = acc.revenue > 0 && (total.revenue <= 0 || compareRatio(acc.contributionMargin, acc.revenue, total.contributionMargin, total.revenue) < 0);
+    if (keepsLess && inTopShare(revenueRank, n, t.revenueRankTopShareBps) && inBottomShare(marginRank, n, t.marginRankBottomShareBps)) {
       row.highlight = highlightReason(row, total, n);
     }
   });

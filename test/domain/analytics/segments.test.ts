@@ -133,6 +133,33 @@ describe("segments that look valuable on revenue but not on margin", () => {
       .toBe("Ranks 1st of 3 on revenue per customer but 3rd on margin: 0.4 service contacts per order against 0.1 store-wide.");
   });
 
+  it("does not highlight a segment that keeps more of its revenue as margin than the store", () => {
+    // n = 4: top = ranks <= 2, bottom = ranks > 2. DE is 1st on revenue and 3rd on margin per customer, but keeps 12.5% of
+    // its revenue against the store's (1500 + 1600 + 1700 - 5000) / 36000 < 0 (IT loses money): ranks alone would flag it.
+    const table = buildSegmentTable([
+      customer("de", { country: "DE", revenue: 12000, contributionMargin: 1500 }),
+      customer("us", { country: "US", revenue: 10000, contributionMargin: 1600 }),
+      customer("it", { country: "IT", revenue: 9000, contributionMargin: -5000 }),
+      customer("fr", { country: "FR", revenue: 5000, contributionMargin: 1700 }),
+    ], { thresholds: { minSegmentCustomers: 1 } });
+    expect(segment(table, "country", "DE")).toMatchObject({ revenueRank: 1, marginRank: 3, highlight: null });
+    expect(table.highlights).toEqual([]);
+    const close = buildSegmentTable([
+      customer("de", { country: "DE", revenue: 12000, contributionMargin: 2600 }),
+      customer("us", { country: "US", revenue: 10000, contributionMargin: 2700 }),
+      customer("fr", { country: "FR", revenue: 5000, contributionMargin: 2800 }),
+    ], { thresholds: { minSegmentCustomers: 1 } });
+    // DE 1st on revenue, 3rd on margin, keeping 21.7% against the store's 8100 / 27000 = 30%: highlighted.
+    expect(segment(close, "country", "DE").highlight).toMatch(/^Ranks 1st of 3 on revenue per customer but 3rd on margin/);
+    const rich = buildSegmentTable([
+      customer("de", { country: "DE", revenue: 4000, contributionMargin: 1000 }),
+      customer("us", { country: "US", revenue: 3000, contributionMargin: 1100 }),
+      customer("fr", { country: "FR", revenue: 2000, contributionMargin: 1200 }),
+    ], { thresholds: { minSegmentCustomers: 1 } });
+    // DE 1st on revenue, 3rd on margin, 25% against 3300 / 9000 = 36.7%: highlighted; US 36.7% -> equal, FR above.
+    expect(rich.highlights.map((s) => s.key)).toEqual(["DE"]);
+  });
+
   it("ranks only segments with enough customers, ties sharing the better rank", () => {
     expect(buildSegmentTable(six).highlights).toEqual([]); // default: 20 customers per segment
     const tied = buildSegmentTable([
