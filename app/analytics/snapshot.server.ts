@@ -27,6 +27,7 @@ import { enqueue, registerJobHandler } from "~/queue/queue.server";
 import type { ShopSettings } from "~/shops/shops.server";
 import { loadAnalyticsInput } from "./input.server";
 import { getAnalyticsSettings } from "./settings.server";
+import { computeProjections, PROJECTIONS_VIEW } from "./projections.server";
 
 export const ANALYTICS_REFRESH_JOB = "analytics.refresh";
 // Shared with the page component, so they live in a module without server code.
@@ -247,10 +248,11 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const loaded = performance.now();
     const base = prepareAnalytics(input);
     const views = computeViews(base, orders, inputs);
+    const projections = computeProjections(input, shopId); // the predictive model, read by the Cohorts page and the at-risk flag
     const computed = performance.now();
     const computedAt = new Date();
     const ms = computed - started;
-    const rows = Object.entries(views).map(([view, payload]) => ({
+    const rows = [...Object.entries(views), [PROJECTIONS_VIEW, projections] as const].map(([view, payload]) => ({
       shopId, view, payload: JSON.stringify(payload), asOf, computedAt, costVersion, watermark, ms: Math.round(ms),
     }));
     await db.$transaction([

@@ -1,0 +1,43 @@
+/**
+ * Predicted CM-LTV per cohort (app/domain/clv/cohort-projection.ts), computed in the analytics refresh
+ * from the value events it has already loaded and stored as the "projections" snapshot row beside the
+ * other views, so the Cohorts page and the customer flags read it without fitting anything.
+ *
+ * A model that cannot be fitted (too little history, no repeat customers) is not an error of the
+ * refresh: the row then says why ("unavailable" with the message) and the pages show the observed
+ * figures alone. The fitted BG/NBD parameters are kept in the row for the at-risk flag, which values
+ * one customer's probability of still being active at read time (customers/activity.server.ts).
+ */
+import type { Db } from "~/db.server";
+import { ModelFitError, projectCohorts, type CohortProjectionInput, type CohortProjections } from "~/domain/clv";
+import { log } from "~/lib/log.server";
+
+export const PROJECTIONS_VIEW = "projections";
+/** Calendar months projected after the last observed one (the current month included). */
+export const PROJECTION_MONTHS = 12;
+
+export type ProjectionsPayload =
+  | ({ status: "ready"; ms: number } & CohortProjections)
+  | { status: "unavailable"; message: string; ms: number };
+
+/** Never throws: a model that cannot be fitted gives an "unavailable" payload with the reason. */
+export function computeProjections(input: CohortProjectionInput, shopId: string): ProjectionsPayload {
+  const started = performance.now();
+  try {
+    const projections = projectCohorts(input, { horizonMonths: PROJECTION_MONTHS, level: 0.8 });
+    return { status: "ready", ms: Math.round(performance.now() - started), ...projections };
+  } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    if (error instanceof ModelFitError || error instanceof RangeError) return { status: "unavailable", message: error.message, ms };
+    // A defect in the model must not cost the merchant the observed figures: log it, store the reason.
+    log("error", "analytics.projections_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
+    return { status: "unavailable", message: "The projection could not be computed (an internal error was logged).", ms };
+  }
+}
+
+/** The stored projections of the latest refresh, or null before the first one. */
+export async function readProjections(db: Db, shopId: string): Promise<ProjectionsPayload | null> {
+  // Read here rather than through snapshot.server, which imports this module for the refresh.
+  const row = await db.analyticsSnapshot.findUnique({ where: { shopId_view: { shopId, view: PROJECTIONS_VIEW } }, select: { payload: true } });
+  return row ? (JSON.parse(row.payload) as ProjectionsPayload) : null;
+}
