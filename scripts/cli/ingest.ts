@@ -9,7 +9,7 @@
  * Prints the counts (orders, customers, refunds, skipped) and every refused line with its number.
  * Running the same file again changes nothing (newer-wins snapshots, append-only refunds): the second
  * run reports every order as already up to date. The shop row is created if missing, with the currency
- * of the first order. Exit code: 0 when every line was ingested, 1 when some were refused, 2 on usage
+ * of the first order and the IANA time zone given by --time-zone (default UTC; cohorts are months in it). Exit code: 0 when every line was ingested, 1 when some were refused, 2 on usage
  * errors.
  */
 import { existsSync } from "node:fs";
@@ -19,7 +19,7 @@ import { getShop, upsertShop } from "~/shops/shops.server";
 import { fileStream } from "~/sync/lines.server";
 import { streamIngest, type StreamFormat } from "~/sync/stream-ingest.server";
 
-const USAGE = "Usage: npm run cli -- ingest --shop <shop>.myshopify.com --format <bulk|webhook> [--batch 1000] <file>";
+const USAGE = "Usage: npm run cli -- ingest --shop <shop>.myshopify.com --format <bulk|webhook> [--batch 1000] [--time-zone Europe/London] <file>";
 const SHOP = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 const MAX_PRINTED_ERRORS = 50;
 
@@ -30,13 +30,18 @@ export default async function run(args: string[], out: (line: string) => void = 
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { shop: { type: "string" }, format: { type: "string" }, batch: { type: "string" } },
+      options: { shop: { type: "string" }, format: { type: "string" }, batch: { type: "string" }, "time-zone": { type: "string" } },
     });
   } catch (error) {
     err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
   const { shop, format, batch } = parsed.values;
+  const timeZone = parsed.values["time-zone"];
+  if (timeZone !== undefined && !validTimeZone(timeZone)) {
+    err(`--time-zone must be an IANA time zone such as Europe/London, got "${timeZone}"\n${USAGE}`);
+    return 2;
+  }
   const file = parsed.positionals[0];
   if (!shop || !SHOP.test(shop)) {
     err(`--shop must be a myshopify.com domain\n${USAGE}`);
@@ -69,8 +74,10 @@ export default async function run(args: string[], out: (line: string) => void = 
     beforeFirstBatch: async (first) => {
       const existing = await getShop(db, shop);
       if (!existing) {
-        await upsertShop(db, { id: shop, currency: first.currency });
-        out(`created shop ${shop} (${first.currency})`);
+        await upsertShop(db, { id: shop, currency: first.currency, ianaTimezone: timeZone });
+        out(`created shop ${shop} (${first.currency}, ${timeZone ?? "UTC"})`);
+      } else if (timeZone && existing.ianaTimezone !== timeZone) {
+        err(`note: ${shop} already exists with time zone ${existing.ianaTimezone}; --time-zone ${timeZone} applies only to a new shop`);
       }
     },
     onError: (error) => {
@@ -91,4 +98,13 @@ export default async function run(args: string[], out: (line: string) => void = 
   out(`errors: ${counts.bad}`);
   if (counts.applied === 0 && skipped > 0 && counts.bad === 0) out("nothing changed: every order was already in the ledger");
   return counts.bad ? 1 : 0;
+}
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -35,7 +35,7 @@ describe("npm run cli -- ingest", () => {
 
     const first = await cli("--shop", "cli-shop.myshopify.com", "--format", "webhook", file);
     expect(first.code).toBe(1);
-    expect(first.out).toContain("created shop cli-shop.myshopify.com (USD)");
+    expect(first.out).toContain("created shop cli-shop.myshopify.com (USD, UTC)");
     expect(first.out).toContain("orders: 4 (4 written, 0 skipped");
     expect(first.out).toContain("customers: 2");
     expect(first.out).toContain("refunds: 2");
@@ -65,6 +65,20 @@ describe("npm run cli -- ingest", () => {
     const second = await cli("--shop", "bulk-shop.myshopify.com", "--format", "bulk", file);
     expect(second.out).toContain("orders: 4 (0 written, 4 skipped");
     expect(await rowCounts("bulk-shop.myshopify.com")).toEqual(after);
+  });
+
+  it("creates the shop in the time zone given, and leaves an existing shop's alone", async () => {
+    const file = "test/fixtures/bulk/orders-out-of-order.jsonl";
+    const first = await cli("--shop", "tz-shop.myshopify.com", "--format", "bulk", "--time-zone", "Europe/London", file);
+    expect(first.out).toContain("created shop tz-shop.myshopify.com (USD, Europe/London)");
+    expect((await db.shop.findUniqueOrThrow({ where: { id: "tz-shop.myshopify.com" } })).ianaTimezone).toBe("Europe/London");
+    const again = await cli("--shop", "tz-shop.myshopify.com", "--format", "bulk", "--time-zone", "Asia/Tokyo", file);
+    expect(again.err).toContain("note: tz-shop.myshopify.com already exists with time zone Europe/London; --time-zone Asia/Tokyo applies only to a new shop");
+    expect((await db.shop.findUniqueOrThrow({ where: { id: "tz-shop.myshopify.com" } })).ianaTimezone).toBe("Europe/London");
+    const bad = await cli("--shop", "tz2.myshopify.com", "--format", "bulk", "--time-zone", "Mars/Olympus", file);
+    expect(bad).toMatchObject({ code: 2 });
+    expect(bad.err).toMatch(/--time-zone must be an IANA time zone such as Europe\/London, got "Mars\/Olympus"/);
+    expect(await db.shop.count({ where: { id: "tz2.myshopify.com" } })).toBe(0);
   });
 
   it("explains its usage errors", async () => {
