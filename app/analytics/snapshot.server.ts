@@ -25,7 +25,7 @@ import { moneyFormatter } from "~/domain/analytics/text";
 import { log } from "~/lib/log.server";
 import { enqueue, registerJobHandler } from "~/queue/queue.server";
 import type { ShopSettings } from "~/shops/shops.server";
-import { loadAnalyticsInput } from "./input.server";
+import { loadAnalyticsInput, type LoadTimings } from "./input.server";
 import { getAnalyticsSettings } from "./settings.server";
 import { computeProjections, PROJECTIONS_VIEW } from "./projections.server";
 
@@ -223,6 +223,11 @@ export async function loadViewInputs(db: Db, shop: ShopSettings): Promise<ViewIn
 export interface RefreshResult {
   ms: number;
   loadMs: number;
+  /** Parts of loadMs (the reads) and of computeMs (prepare: grouping the events; views: the tables). */
+  loadParts: Record<string, number>;
+  computeParts: Record<string, number>;
+  /** Which read path served the load ("sqlite-direct" or "prisma"). */
+  readPath: string;
   computeMs: number;
   writeMs: number;
   events: number;
@@ -244,9 +249,11 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const watermark = await currentStamp(db, shopId);
     const costVersion = (await db.costSettings.findUnique({ where: { shopId }, select: { version: true } }))?.version ?? 0;
     const asOf = options.asOf ?? new Date();
-    const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf }), loadViewInputs(db, shop)]);
+    const timings: Partial<LoadTimings> = {};
+    const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings }), loadViewInputs(db, shop)]);
     const loaded = performance.now();
     const base = prepareAnalytics(input);
+    const prepared = performance.now();
     const views = computeViews(base, orders, inputs);
     const projections = computeProjections(input, shopId); // the predictive model, read by the Cohorts page and the at-risk flag
     const computed = performance.now();
@@ -263,6 +270,8 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
+      loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0 }, readPath: timings.path ?? "",
+      computeParts: { prepare: prepared - loaded, views: computed - prepared },
       events: input.events.length, customers: base.customerIds.length,
     };
   } catch (error) {
