@@ -99,7 +99,7 @@ export default async function run(): Promise<void> {
   let lastReport = performance.now();
   const started = performance.now();
   const cpuStart = process.cpuUsage();
-  const result = await streamIngest(db, SHOP, fileStream(file), {
+  const ingest = streamIngest(db, SHOP, fileStream(file), {
     format: "bulk",
     batchSize,
     mapInWorker: inWorker,
@@ -116,6 +116,13 @@ export default async function run(): Promise<void> {
         console.log(`  ... ${counts.orders.toLocaleString("en-US")} orders in ${s.toFixed(0)} s (${Math.round(counts.orders / s)}/s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB)`);
       }
     },
+  });
+  // A failed run leaves no database behind either.
+  const result = await ingest.catch(async (error: unknown) => {
+    clearInterval(sampler);
+    await db.$disconnect();
+    if (!process.env.BULK_BENCH_KEEP_DB) removeDb();
+    throw error;
   });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
