@@ -253,7 +253,9 @@ function expectationCore({ r, alpha, a, b }: BgNbdParams, t: number, x: number, 
     // The bound costs two divisions: only look once the term is already small.
     if (term === 0) converged = true;
     else if (Math.abs(term) <= 1e-12 * Math.abs(sum)) {
-      const rho = laterRatioBound(z, k + 1, p, a - 1, c);
+      // The ratio's factors pair either way; (k+a−1)/(k+1) with (k+p)/(k+c) (p < c always) is the tight
+      // pairing when p is huge (a ~ 0, b ~ 1e6 on a no-dropout history), the other one otherwise.
+      const rho = Math.min(laterRatioBound(z, k + 1, p, a - 1, c), laterRatioBound(z, k + 1, a - 1, p, c));
       converged = rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= 1e-16 * Math.abs(sum);
     }
   }
