@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const SHOP = "bench-analytics.myshopify.com";
+export const SHOP = "bench-analytics.myshopify.com";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -116,6 +116,29 @@ function migrate(url: string) {
   });
 }
 
+/**
+ * A migrated, seeded store at `file` (a copy of the kept one with ANALYTICS_BENCH_KEEP=1). Shared with
+ * the margins benchmark's large run.
+ */
+export async function prepareStore(file: string, orders: number, customers: number): Promise<{ seedMs: number }> {
+  const kept = process.env.ANALYTICS_BENCH_KEEP ? path.join(ROOT, ".data/bench", `analytics-${orders}-${schemaHash()}.sqlite`) : null;
+  if (kept && existsSync(kept)) {
+    copyFileSync(kept, file);
+    console.log(`  reusing the seeded store ${path.relative(ROOT, kept)}`);
+    return { seedMs: 0 };
+  }
+  migrate(`file:${file}`);
+  const seedStart = performance.now();
+  await seed(file, orders, customers);
+  const seedMs = performance.now() - seedStart;
+  console.log(`  seeded ${orders.toLocaleString("en-US")} orders / ${customers.toLocaleString("en-US")} customers in ${(seedMs / 1000).toFixed(1)} s (not timed)`);
+  if (kept) {
+    mkdirSync(path.dirname(kept), { recursive: true });
+    copyFileSync(file, kept);
+  }
+  return { seedMs };
+}
+
 export default async function run(): Promise<void> {
   const orders = Number(process.env.ANALYTICS_BENCH_ORDERS || 1_000_000);
   const customers = Math.round(orders / 4);
@@ -123,21 +146,8 @@ export default async function run(): Promise<void> {
   const file = path.join(dir, "bench.sqlite");
   const url = `file:${file}`;
   const previousUrl = process.env.DATABASE_URL;
-  const kept = process.env.ANALYTICS_BENCH_KEEP ? path.join(ROOT, ".data/bench", `analytics-${orders}-${schemaHash()}.sqlite`) : null;
   try {
-    if (kept && existsSync(kept)) {
-      copyFileSync(kept, file);
-      console.log(`  reusing the seeded store ${path.relative(ROOT, kept)}`);
-    } else {
-      migrate(url);
-      const seedStart = performance.now();
-      await seed(file, orders, customers);
-      console.log(`  seeded ${orders.toLocaleString("en-US")} orders / ${customers.toLocaleString("en-US")} customers in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (not timed)`);
-      if (kept) {
-        mkdirSync(path.dirname(kept), { recursive: true });
-        copyFileSync(file, kept);
-      }
-    }
+    await prepareStore(file, orders, customers);
     process.env.DATABASE_URL = url;
     process.env.JOB_WORKER = "off";
     // The Overview and Customers loaders' modules load the app's Shopify configuration: placeholders suffice offline.

@@ -4,6 +4,11 @@
  * (the ingest is printed for reference). Prints orders/s and peak RSS.
  *
  * MARGINS_BENCH_ORDERS=200000 npm run bench -- margins   limits the large run (default 1,000,000).
+ *
+ * The large ledger is written straight into SQLite by the analytics benchmark's seeder (one line per
+ * order, ~10% refunded, ~2% cancelled, ~5% guests), because ingesting 1M orders through the webhook path
+ * takes tens of minutes on 2 cores; MARGINS_BENCH_INGEST=1 ingests it through the demo seeding instead.
+ * With ANALYTICS_BENCH_KEEP=1 the seeded ledger is kept and reused (.data/bench, see analytics.bench.ts).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,11 +28,24 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 sampler.unref();
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
-async function runSize(orders: number, customers: number, targetMs: number | null) {
+async function runSize(orders: number, customers: number, targetMs: number | null, ledger: "ingest" | "sql") {
   const dir = mkdtempSync(path.join(os.tmpdir(), "margins-bench-"));
-  const url = `file:${path.join(dir, "bench.sqlite")}`;
+  const file = path.join(dir, "bench.sqlite");
+  const url = `file:${file}`;
+  const previousUrl = process.env.DATABASE_URL;
   try {
-    migrate(url);
+    let shopId: string;
+    let ingestMs = 0;
+    let stored: number;
+    if (ledger === "sql") {
+      const { prepareStore, SHOP } = await import("./analytics.bench");
+      const prepared = await prepareStore(file, orders, customers);
+      ingestMs = prepared.seedMs;
+      shopId = SHOP;
+      stored = orders;
+    } else migrate(url);
+    // The recompute's direct reads open DATABASE_URL (see app/analytics/rows.server.ts).
+    process.env.DATABASE_URL = url;
     const { createDb } = await import("~/db.server");
     const { generateOrders, buildCatalog, DEMO_SHOP } = await import("~/demo/generator");
     const { seedDemoStore } = await import("~/demo/seed.server");
@@ -36,16 +54,20 @@ async function runSize(orders: number, customers: number, targetMs: number | nul
     const db = createDb(url);
     await db.$executeRawUnsafe("PRAGMA journal_mode = WAL");
     await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-    const ingestStart = performance.now();
-    const seeded = await seedDemoStore(db, generateOrders({ orders, customers }), {
-      batchSize: 2000,
-      onProgress: (n) => {
-        if (n % 100_000 === 0) process.stdout.write(`\r  ingesting ${n.toLocaleString("en-US")} orders...`);
-      },
-    });
-    const ingestMs = performance.now() - ingestStart;
-    process.stdout.write("\r");
-    const shop = (await db.shop.findUnique({ where: { id: DEMO_SHOP.domain } }))!;
+    if (ledger === "ingest") {
+      const ingestStart = performance.now();
+      const seeded = await seedDemoStore(db, generateOrders({ orders, customers }), {
+        batchSize: 2000,
+        onProgress: (n) => {
+          if (n % 100_000 === 0) process.stdout.write(`\r  ingesting ${n.toLocaleString("en-US")} orders...`);
+        },
+      });
+      ingestMs = performance.now() - ingestStart;
+      process.stdout.write("\r");
+      shopId = DEMO_SHOP.domain;
+      stored = seeded.orders;
+    }
+    const shop = (await db.shop.findUnique({ where: { id: shopId! } }))!;
     await seedDemoCosts(db, shop, buildCatalog(1, shop.currency));
     peakRss = process.memoryUsage().rss;
     const cpu = process.cpuUsage();
@@ -53,14 +75,17 @@ async function runSize(orders: number, customers: number, targetMs: number | nul
     const used = process.cpuUsage(cpu);
     const rate = Math.round(result.orders / (result.ms / 1000));
     const verdict = targetMs === null ? "" : result.ms < targetMs ? ` (target < ${targetMs / 1000} s) OK` : ` (target < ${targetMs / 1000} s) OVER TARGET`;
-    console.log(`  ${result.orders.toLocaleString("en-US")} orders (${customers.toLocaleString("en-US")} customers; ingested in ${(ingestMs / 1000).toFixed(1)} s, ${seeded.orders} stored):`);
+    console.log(`  ${result.orders.toLocaleString("en-US")} orders (${customers.toLocaleString("en-US")} customers; ledger ${ledger === "sql" ? "written by SQL" : "ingested"} in ${(ingestMs / 1000).toFixed(1)} s, ${stored!} stored):`);
     console.log(`    recompute ${(result.ms / 1000).toFixed(2)} s wall / ${((used.user + used.system) / 1e6).toFixed(2)} s cpu, ${rate.toLocaleString("en-US")} orders/s, ` +
       `${result.valueEvents.toLocaleString("en-US")} value events, peak RSS ${mib(peakRss)}${verdict}`);
     // A second run: what a cost change costs once everything is warm.
     const again = await recomputeMargins(db, shop.id);
     console.log(`    again after a cost change: ${(again.ms / 1000).toFixed(2)} s, ${Math.round(again.orders / (again.ms / 1000)).toLocaleString("en-US")} orders/s`);
+    console.log(`    load average: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     await db.$disconnect();
   } finally {
+    if (previousUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previousUrl;
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -68,7 +93,7 @@ async function runSize(orders: number, customers: number, targetMs: number | nul
 export default async function run(): Promise<void> {
   process.env.DATABASE_URL ??= "file:/dev/null";
   process.env.LOG_LEVEL ??= "silent";
-  await runSize(15_000, 5_000, 5_000);
+  await runSize(15_000, 5_000, 5_000, "ingest");
   const large = Number(process.env.MARGINS_BENCH_ORDERS ?? 1_000_000);
-  if (large > 0) await runSize(large, Math.round(large / 4), null);
+  if (large > 0) await runSize(large, Math.round(large / 4), null, process.env.MARGINS_BENCH_INGEST ? "ingest" : "sql");
 }

@@ -25,6 +25,8 @@ export interface RowSource {
   readonly kind: "sqlite-direct" | "prisma";
   /** Calls `onRow` with each row's values in the SELECT's column order; resolves to the row count. */
   each(query: Prisma.Sql, onRow: (row: SqlRow) => void): Promise<number>;
+  /** Every row of a small result as an object keyed by column name (pages of a paged scan). */
+  all(query: Prisma.Sql): Promise<Record<string, unknown>[]>;
   /** Ends the read transaction and closes a private connection. Safe to call twice. */
   close(): void;
 }
@@ -72,6 +74,11 @@ class DirectSource implements RowSource {
     return n;
   }
 
+  async all(query: Prisma.Sql): Promise<Record<string, unknown>[]> {
+    if (!this.handle) throw new Error("RowSource is closed");
+    return this.handle.prepare(query.sql).all(...query.values.map(bind)) as Record<string, unknown>[];
+  }
+
   close(): void {
     if (!this.handle) return;
     try {
@@ -91,6 +98,10 @@ class PrismaSource implements RowSource {
     const rows = await this.db.$queryRaw<Record<string, unknown>[]>(query);
     for (const row of rows) onRow(Object.values(row));
     return rows.length;
+  }
+
+  all(query: Prisma.Sql): Promise<Record<string, unknown>[]> {
+    return this.db.$queryRaw<Record<string, unknown>[]>(query);
   }
 
   close(): void {}

@@ -23,6 +23,7 @@ import {
 import { ranker, shareCount } from "~/domain/analytics/behaviour";
 import { moneyFormatter } from "~/domain/analytics/text";
 import { log } from "~/lib/log.server";
+import { Prisma } from "~/generated/prisma/client";
 import { enqueue, registerJobHandler } from "~/queue/queue.server";
 import type { ShopSettings } from "~/shops/shops.server";
 import { loadAnalyticsInput, type LoadTimings } from "./input.server";
@@ -289,6 +290,28 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
 registerJobHandler(ANALYTICS_REFRESH_JOB, async (job) => {
   await refreshAnalytics((await import("~/db.server")).default, job.shopId);
 });
+
+/** Changes within one window share one refresh, which runs when the window ends. */
+export const REFRESH_WINDOW_MS = 5_000;
+
+/**
+ * Queues a durable refresh of the shop's analytics after its margins changed (called by the margin
+ * jobs when they finish: a full recompute after a cost change, an incremental one after ingestion).
+ * Coalescing without any process memory: every change in the same 5-second window maps to one job
+ * (dedupe key = the window), due when the window ends, so it starts after every change of the window
+ * has committed; a change in a later window gets the next job. Pages show "recomputing" meanwhile.
+ * Safe inside the caller's transaction (the job commits with it).
+ */
+export async function scheduleAnalyticsRefresh(db: Pick<Db, "$executeRaw">, shopId: string, now = Date.now()): Promise<void> {
+  const window = Math.floor(now / REFRESH_WINDOW_MS);
+  await enqueue(db, {
+    shopId, kind: ANALYTICS_REFRESH_JOB, payload: { reason: "margins" }, dedupeKey: `${ANALYTICS_REFRESH_JOB}:w${window}`,
+    runAt: new Date((window + 1) * REFRESH_WINDOW_MS), maxAttempts: 3,
+  });
+  const requestedAt = new Date(now);
+  await db.$executeRaw(Prisma.sql`INSERT INTO "AnalyticsRefresh" ("shopId", "status", "requestedAt") VALUES (${shopId}, 'idle', ${requestedAt})
+    ON CONFLICT ("shopId") DO UPDATE SET "requestedAt" = ${requestedAt}`);
+}
 
 const running = new Map<string, Promise<void>>();
 const pending = new Set<string>();

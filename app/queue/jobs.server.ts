@@ -116,4 +116,7 @@ registerBatchJobHandler(MARGIN_RECOMPUTE_JOB, async (jobs) => {
   }
   const { recomputeOrders } = await import("~/margins/recompute.server");
   await recomputeOrders(db, jobs[0].shopId, [...orderIds]);
+  // Only this shop's analytics are refreshed, once per 5-second window however many batches ran.
+  const { scheduleAnalyticsRefresh } = await import("~/analytics/snapshot.server");
+  await scheduleAnalyticsRefresh(db, jobs[0].shopId);
 }, { max: 500 });
