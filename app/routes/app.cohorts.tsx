@@ -4,6 +4,8 @@ import { Banner, BlockStack, Box, Button, ButtonGroup, Card, EmptyState, InlineG
 import { useState } from "react";
 import { cohortsQuery, filtersOf, METRICS, metricOf, type CohortView } from "~/analytics/cohorts-query";
 import { getCohortsView } from "~/analytics/cohorts.server";
+import { readProjections } from "~/analytics/projections.server";
+import type { ProjectedCell } from "~/domain/clv";
 import { requireShop } from "~/auth/shop-context.server";
 import { FreshnessLine } from "~/components/analytics/Freshness";
 import { heatColor } from "~/components/analytics/heatmap";
@@ -17,7 +19,8 @@ export const meta: MetaFunction = () => [{ title: "Cohorts · Margin LTV" }];
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request, context);
   const query = cohortsQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const view = await getCohortsView(db, shop, filtersOf(query));
+  const filters = filtersOf(query);
+  const [view, projections] = await Promise.all([getCohortsView(db, shop, filters), readProjections(db, shop.id)]);
   return {
     shop: { currency: shop.currency, currencyDigits: shop.currencyDigits, ianaTimezone: shop.ianaTimezone },
     query,
@@ -27,8 +30,28 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     formula: view.payload?.formula ?? null,
     freshness: view.freshness,
     asOf: view.asOf,
+    projection: projectionView(projections, Object.values(filters).some((v) => v !== undefined)),
   };
 };
+
+/** What the page shows of the stored projections: only the cells, for the unfiltered cohorts. */
+type ProjectionView =
+  | { status: "unavailable"; message: string }
+  | { status: "ready" | "filtered"; calibrationEnd: string; level: number; intervalMessage: string | null; nonPositiveMarginCustomers: number;
+      cohorts: { cohort: string; cells: ProjectedCell[] }[] };
+
+function projectionView(payload: Awaited<ReturnType<typeof readProjections>>, filtered: boolean): ProjectionView | null {
+  if (!payload) return null;
+  if (payload.status !== "ready") return { status: "unavailable", message: payload.message };
+  return {
+    status: filtered ? "filtered" : "ready",
+    calibrationEnd: payload.calibrationEnd,
+    level: payload.level,
+    intervalMessage: payload.intervalMessage,
+    nonPositiveMarginCustomers: payload.nonPositiveMarginCustomers,
+    cohorts: filtered ? [] : payload.cohorts.map((c) => ({ cohort: c.cohort, cells: c.cells })),
+  };
+}
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Table = NonNullable<Data["table"]>;
@@ -72,7 +95,21 @@ function Filters({ options, query }: { options: NonNullable<Data["options"]>; qu
   );
 }
 
-function Heatmap({ table, metric, shop }: { table: Table; metric: CohortView; shop: Data["shop"] }) {
+/** Projected cells by cohort and column: only for the CM view of the unfiltered cohorts. */
+function projectedCells(projection: Data["projection"], metric: CohortView): Map<string, Map<number, ProjectedCell>> {
+  const map = new Map<string, Map<number, ProjectedCell>>();
+  if (metric !== "contributionMargin" || projection?.status !== "ready") return map;
+  for (const c of projection.cohorts) map.set(c.cohort, new Map(c.cells.map((cell) => [cell.month, cell])));
+  return map;
+}
+
+function intervalText(cell: ProjectedCell, shop: Data["shop"], level: number): string {
+  return cell.lower === null || cell.upper === null ? "no interval" : `${Math.round(level * 100)}% interval ${money(cell.lower, shop)} – ${money(cell.upper, shop)}`;
+}
+
+function Heatmap({ table, metric, shop, projection }: { table: Table; metric: CohortView; shop: Data["shop"]; projection: Data["projection"] }) {
+  const projected = projectedCells(projection, metric);
+  const level = projection?.status === "ready" ? projection.level : 0.8;
   const [params] = useSearchParams();
   const columns = table.maxMonth + 1;
   let maxAbs = 0;
@@ -96,7 +133,19 @@ function Heatmap({ table, metric, shop }: { table: Table; metric: CohortView; sh
             <tr key={row.cohort}>
               <th scope="row" style={{ ...first, fontWeight: 600 }}>{row.cohort}</th>
               <td style={td}>{count(row.size)}</td>
-              {row.cells.map((c, k) => (
+              {row.cells.map((c, k) => {
+                const p = c ? undefined : projected.get(row.cohort)?.get(k);
+                if (p) {
+                  const label = `${row.cohort}, month ${k}: projected ${money(p.estimate, shop)} per customer (${intervalText(p, shop, level)})`;
+                  return (
+                    <td key={k} data-projected="true" title={label} aria-label={label}
+                      style={{ ...td, fontStyle: "italic", color: "var(--p-color-text-secondary)", background: "var(--p-color-bg-surface-secondary)",
+                        outline: "1px dashed var(--p-color-border)", outlineOffset: -3 }}>
+                      {money(p.estimate, shop)}
+                    </td>
+                  );
+                }
+                return (
                 <td key={k} style={{ ...td, background: c ? heatColor(value(c, metric), maxAbs) : undefined, padding: 0 }}>
                   {c ? (
                     <RemixLink to={cellLink(row.cohort, k)} style={{ display: "block", padding: "6px 8px", color: "inherit", textDecoration: "none" }}
@@ -105,7 +154,8 @@ function Heatmap({ table, metric, shop }: { table: Table; metric: CohortView; sh
                     </RemixLink>
                   ) : null}
                 </td>
-              ))}
+                );
+              })}
             </tr>
           ))}
           <tr>
@@ -118,6 +168,30 @@ function Heatmap({ table, metric, shop }: { table: Table; metric: CohortView; sh
         </tbody>
       </table>
     </div>
+  );
+}
+
+function ProjectionLegend({ projection, metric }: { projection: Data["projection"]; metric: CohortView }) {
+  if (!projection) return null;
+  if (projection.status === "unavailable") return <Text as="p" variant="bodySm" tone="subdued">No projection yet: {projection.message}</Text>;
+  if (projection.status === "filtered") {
+    return <Text as="p" variant="bodySm" tone="subdued">Projections are shown for the unfiltered cohorts only: clear the filters to see them.</Text>;
+  }
+  if (metric !== "contributionMargin") return <Text as="p" variant="bodySm" tone="subdued">Projections are shown on the CM-LTV view.</Text>;
+  const level = Math.round(projection.level * 100);
+  return (
+    <Text as="p" variant="bodySm" tone="subdued">
+      <span style={{ fontStyle: "italic", padding: "0 4px", outline: "1px dashed var(--p-color-border)", background: "var(--p-color-bg-surface-secondary)" }}>
+        Italic, dashed cells
+      </span>{" "}
+      are projected, {level}% interval in each cell&apos;s tooltip: what the cohort has earned so far plus the margin the model
+      (BG/NBD × Gamma-Gamma, fitted on the history to {projection.calibrationEnd}) expects by the end of that month, undiscounted. The interval
+      reflects how well the history pins the model down, not the month-to-month noise of actual orders.
+      {projection.nonPositiveMarginCustomers > 0
+        ? ` ${count(projection.nonPositiveMarginCustomers)} customers whose repeat orders lose money are projected at their own average margin (negative or zero), not dropped.`
+        : ""}
+      {projection.intervalMessage ? ` ${projection.intervalMessage}` : ""}
+    </Text>
   );
 }
 
@@ -179,7 +253,7 @@ function FormulaCard({ formula, shop }: { formula: NonNullable<Data["formula"]>;
 }
 
 export default function Cohorts() {
-  const { shop, query, metric, table, options, formula, freshness } = useLoaderData<typeof loader>();
+  const { shop, query, metric, table, options, formula, freshness, projection } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [exporting, setExporting] = useState(false);
@@ -244,12 +318,13 @@ export default function Cohorts() {
               {table.rows.length === 0 ? (
                 <Text as="p" tone="subdued">No customers match these filters.</Text>
               ) : (
-                <Heatmap table={table} metric={metric} shop={shop} />
+                <Heatmap table={table} metric={metric} shop={shop} projection={projection} />
               )}
               <Text as="p" variant="bodySm" tone="subdued">
                 Each cell is the cohort&apos;s cumulative {metric === "retention" ? "share of customers who ordered again" : "value per customer"} by the end of
-                that month; refunds count in the month they were made. Months that have not ended are blank. Click a cell for the customers and orders behind it.
+                that month; refunds count in the month they were made. Months that have not ended are blank (or projected). Click a cell for the customers and orders behind it.
               </Text>
+              <ProjectionLegend projection={projection} metric={metric} />
             </BlockStack>
           </Card>
         </Layout.Section>

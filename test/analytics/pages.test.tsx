@@ -12,6 +12,9 @@ import { refreshAnalytics } from "~/analytics/snapshot.server";
 import { insertRows } from "~/lib/chunks";
 import { DEFAULT_SEGMENT_THRESHOLDS } from "~/domain/analytics";
 import Cohorts, { loader as cohortsLoader } from "~/routes/app.cohorts";
+import { loader as cohortsCsvLoader } from "~/routes/app.cohorts[.csv]";
+import { readProjections } from "~/analytics/projections.server";
+import { parse } from "csv-parse/sync";
 import LtvCac, { loader as ltvCacLoader } from "~/routes/app.ltv-cac";
 import Segments, { loader as segmentsLoader } from "~/routes/app.segments";
 import { adminRequest } from "../support/auth";
@@ -38,10 +41,73 @@ describe("analytics pages", () => {
     const table = await screen.findByRole("table", { name: "Cohort triangle" });
     const jan = screen.getByRole("rowheader", { name: "2026-01" }).closest("tr")!;
     expect(jan.querySelectorAll("td")[1].textContent).toBe("$31.00");
-    expect(jan.querySelectorAll("td")[9].textContent).toBe(""); // month 8: not ended
+    const month8 = jan.querySelectorAll("td")[9] as HTMLElement; // month 8: not ended, so blank or projected, never an observed figure
+    expect(month8.querySelector("a")).toBeNull();
+    expect(month8.textContent === "" || month8.dataset.projected === "true").toBe(true);
     expect(table.textContent).toContain("Weighted average");
     expect(screen.getByRole("figure", { name: /Cumulative CM-LTV/ })).toBeTruthy();
     expect(screen.getByText(/^Figures as of /)).toBeTruthy();
+  });
+
+  it("stores the model's projection with the refresh: projected cells or the reason there are none", async () => {
+    const data = await load(cohortsLoader, "/app/cohorts");
+    expect(data.projection).not.toBeNull();
+    if (data.projection!.status === "unavailable") expect(data.projection!.message.length).toBeGreaterThan(10);
+    else expect(data.projection!.status).toBe("ready");
+    const filtered = await load(cohortsLoader, "/app/cohorts?channel=web");
+    if (filtered.projection!.status !== "unavailable") expect(filtered.projection).toMatchObject({ status: "filtered", cohorts: [] });
+  });
+
+  it("draws projected cells beyond the observed months, italic with their 80% interval, and a legend", async () => {
+    const data = await load(cohortsLoader, "/app/cohorts");
+    const projection = {
+      status: "ready", calibrationEnd: "2026-08-31", level: 0.8, intervalMessage: null, nonPositiveMarginCustomers: 2,
+      cohorts: [{ cohort: "2026-01", cells: [{ month: 8, estimate: 3550, lower: 3300, upper: 3820 }, { month: 9, estimate: 3700, lower: null, upper: null }] }],
+    };
+    await renderPage("/app/cohorts", Cohorts, { ...data, projection });
+    const jan = (await screen.findByRole("rowheader", { name: "2026-01" })).closest("tr")!;
+    const cells = jan.querySelectorAll("td");
+    expect(cells[1].textContent).toBe("$31.00"); // observed month 0 unchanged
+    const projected = cells[9] as HTMLElement; // month 8
+    expect(projected.dataset.projected).toBe("true");
+    expect(projected.textContent).toBe("$35.50");
+    expect(projected.style.fontStyle).toBe("italic");
+    expect(projected.title).toBe("2026-01, month 8: projected $35.50 per customer (80% interval $33.00 – $38.20)");
+    expect((cells[10] as HTMLElement).title).toContain("no interval");
+    expect(jan.querySelectorAll("td[data-projected]").length).toBe(2);
+    expect(screen.getByText(/are projected, 80% interval in each cell/)).toBeTruthy();
+    expect(screen.getByText(/2 customers whose repeat orders lose money/)).toBeTruthy();
+  });
+
+  it("exports the projected cells in the CSV as separate rows marked projected, with the interval's ends", async () => {
+    const response = (await load(cohortsCsvLoader, "/app/cohorts.csv")) as unknown as Response;
+    const rows = parse(await response.text()) as string[][];
+    const stored = await readProjections(db, SHOP);
+    expect(stored?.status).toBe("ready");
+    if (stored?.status !== "ready") return;
+    const jan = stored.cohorts.find((c) => c.cohort === "2026-01")!;
+    const estimate = rows.find((r) => r[0] === "2026-01 projected")!;
+    const lower = rows.find((r) => r[0] === "2026-01 projected 80% lower")!;
+    const upper = rows.find((r) => r[0] === "2026-01 projected 80% upper")!;
+    const observed = rows.find((r) => r[0] === "2026-01")!;
+    const first = jan.cells[0];
+    expect(observed[2 + first.month]).toBe(""); // not observed yet
+    expect(estimate[2 + first.month]).toBe((first.estimate / 100).toFixed(2));
+    // The tiny fixture store may not pin the parameters down: then the interval's ends are blank.
+    expect(lower[2 + first.month]).toBe(first.lower === null ? "" : (first.lower / 100).toFixed(2));
+    expect(upper[2 + first.month]).toBe(first.upper === null ? "" : (first.upper / 100).toFixed(2));
+    expect(estimate[2]).toBe(""); // observed months stay blank on projected rows
+    expect(rows.indexOf(estimate)).toBeGreaterThan(rows.findIndex((r) => r[0] === "weighted average"));
+  });
+
+  it("shows no projected cell on other metrics, and says why", async () => {
+    const data = await load(cohortsLoader, "/app/cohorts?metric=revenue");
+    const projection = { status: "ready", calibrationEnd: "2026-08-31", level: 0.8, intervalMessage: null, nonPositiveMarginCustomers: 0,
+      cohorts: [{ cohort: "2026-01", cells: [{ month: 8, estimate: 3550, lower: 3300, upper: 3820 }] }] };
+    await renderPage("/app/cohorts?metric=revenue", Cohorts, { ...data, projection });
+    await screen.findByRole("table", { name: "Cohort triangle" });
+    expect(document.querySelectorAll("td[data-projected]").length).toBe(0);
+    expect(screen.getByText("Projections are shown on the CM-LTV view.")).toBeTruthy();
   });
 
   it("renders the segments with the revenue-but-not-margin highlight", async () => {
