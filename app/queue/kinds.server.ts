@@ -5,11 +5,15 @@
  */
 import "./jobs.server";
 import { BULK_FINISHED_JOB } from "./jobs.server";
+import { MARGIN_RECOMPUTE_JOB } from "~/ingest/margin-hook.server";
 import { FULL_RECOMPUTE_JOB } from "~/margins/jobs.server";
 import { BACKFILL_JOB } from "~/sync/jobs.server";
 import { setExclusivePerShop } from "./queue.server";
 
-// A full recompute or a backfill of one shop never runs twice at once, whichever instances hold jobs.
-setExclusivePerShop(FULL_RECOMPUTE_JOB);
-setExclusivePerShop(BACKFILL_JOB);
-setExclusivePerShop(BULK_FINISHED_JOB);
+// Margin recomputes of one shop (full, or the orders webhooks touched) run one at a time, whichever
+// instances hold the jobs: two overlapping runs could commit a result read before the other's changes.
+setExclusivePerShop(FULL_RECOMPUTE_JOB, "margins");
+setExclusivePerShop(MARGIN_RECOMPUTE_JOB, "margins");
+// A backfill continues in one place at a time (its row's claim also guards this).
+setExclusivePerShop(BACKFILL_JOB, "backfill");
+setExclusivePerShop(BULK_FINISHED_JOB, "backfill");

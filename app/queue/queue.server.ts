@@ -140,32 +140,38 @@ interface Candidate {
   maxAttempts: number;
 }
 
-const exclusivePerShop = new Set<string>();
+/** Kind -> its exclusivity group (kinds of one group exclude each other per shop). */
+const exclusiveGroups = new Map<string, string>();
 
 /**
- * Jobs of `kind` never run twice at once for one shop, across every worker and instance (a full margin
- * recompute, a backfill): a job of that kind is not claimable while another job of the same kind and shop
- * is under a live lease. The database decides (a NOT EXISTS in the claim; on PostgreSQL such claims are
- * serialised by an advisory lock so two claims cannot both see "none running"), not process memory.
+ * Jobs of `kind` never run at once with another job of the same group for the same shop, across every
+ * worker and instance (a margin recompute must not commit a result read before another one's, a backfill
+ * runs once): such a job is not claimable while a job of its group and shop is under another worker's
+ * live lease. The database decides (a NOT EXISTS in the claim; on PostgreSQL such claims are serialised
+ * by an advisory lock so two claims cannot both see "none running"), not process memory.
  */
-export function setExclusivePerShop(kind: string): void {
-  exclusivePerShop.add(kind);
+export function setExclusivePerShop(kind: string, group = kind): void {
+  exclusiveGroups.set(kind, group);
 }
 
-function notHeldElsewhere(now: Date, kinds: string[]): Prisma.Sql {
-  const exclusive = kinds.filter((kind) => exclusivePerShop.has(kind));
-  if (!exclusive.length) return Prisma.empty;
-  return Prisma.sql`AND ("kind" NOT IN (${Prisma.join(exclusive)}) OR NOT EXISTS (
-      SELECT 1 FROM "Job" AS "held" WHERE "held"."shopId" = "Job"."shopId" AND "held"."kind" = "Job"."kind"
-        AND "held"."status" = 'running' AND "held"."lockedUntil" >= ${now} AND "held"."id" <> "Job"."id"))`;
+function notHeldElsewhere(now: Date, kinds: string[], token: string | null): Prisma.Sql {
+  const groups = new Map<string, string[]>();
+  for (const [kind, group] of exclusiveGroups) {
+    if (kinds.some((claimed) => exclusiveGroups.get(claimed) === group)) groups.set(group, [...(groups.get(group) ?? []), kind]);
+  }
+  if (!groups.size) return Prisma.empty;
+  return Prisma.join([...groups.values()].map((members) => Prisma.sql`AND ("kind" NOT IN (${Prisma.join(members)}) OR NOT EXISTS (
+      SELECT 1 FROM "Job" AS "held" WHERE "held"."shopId" = "Job"."shopId" AND "held"."kind" IN (${Prisma.join(members)})
+        AND "held"."status" = 'running' AND "held"."lockedUntil" >= ${now} AND "held"."id" <> "Job"."id"
+        ${token === null ? Prisma.empty : Prisma.sql`AND "held"."lockedBy" <> ${token}`}))`), " ");
 }
 
-function claimable(now: Date, kinds: string[], shopId?: string): Prisma.Sql {
+function claimable(now: Date, kinds: string[], shopId?: string, token: string | null = null): Prisma.Sql {
   return Prisma.sql`"status" IN ('queued', 'running') AND "runAt" <= ${now}
     AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
     AND "kind" IN (${Prisma.join(kinds)})
     ${shopId === undefined ? Prisma.empty : Prisma.sql`AND "shopId" = ${shopId}`}
-    ${notHeldElsewhere(now, kinds)}`;
+    ${notHeldElsewhere(now, kinds, token)}`;
 }
 
 /**
@@ -212,7 +218,7 @@ export async function runDueJobs(db: Db, options: RunOptions = {}): Promise<numb
         // Siblings: due jobs of the same kind and shop, claimed one by one like the first.
         const siblings = await db.$queryRaw<Candidate[]>(Prisma.sql`
           SELECT "id", "shopId", "kind", "payload", "attempts", "maxAttempts" FROM "Job"
-          WHERE ${claimable(claimedAt, [candidate.kind], candidate.shopId)} AND "id" <> ${candidate.id} AND "attempts" < "maxAttempts"
+          WHERE ${claimable(claimedAt, [candidate.kind], candidate.shopId, token)} AND "id" <> ${candidate.id} AND "attempts" < "maxAttempts"
           ORDER BY "runAt", "createdAt" LIMIT ${registered.max - 1}`);
         for (const sibling of siblings) {
           if (await claim(db, sibling.id, token, leaseEnd, claimedAt, kinds)) batch.push({ ...sibling, attempts: Number(sibling.attempts) + 1 });
@@ -244,7 +250,7 @@ async function claimSkipLocked(db: Db, kinds: string[], where: Prisma.Sql, limit
       SELECT "id" FROM "Job" WHERE ${where} AND "attempts" < "maxAttempts"
       ORDER BY "runAt", "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING "id", "shopId", "kind", "payload", "attempts", "maxAttempts"`;
-  const rows = kinds.some((kind) => exclusivePerShop.has(kind))
+  const rows = kinds.some((kind) => exclusiveGroups.has(kind))
     ? await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(${EXCLUSIVE_CLAIM_LOCK})) AS "lock"`;
       return tx.$queryRaw<Claimed[]>(statement);
@@ -265,12 +271,12 @@ async function runDueJobsSkipLocked(db: Db, kinds: string[], shopId: string | un
       WHERE ${claimable(claimedAt, kinds, shopId)} AND "attempts" >= "maxAttempts"`);
     const token = `${workerId}:${randomUUID()}`;
     const leaseEnd = new Date(claimedAt.getTime() + leaseMs);
-    const [first] = await claimSkipLocked(db, kinds, claimable(claimedAt, kinds, shopId), 1, token, leaseEnd, claimedAt);
+    const [first] = await claimSkipLocked(db, kinds, claimable(claimedAt, kinds, shopId, token), 1, token, leaseEnd, claimedAt);
     if (!first) break;
     const batch: Claimed[] = [first];
     const registered = handlers.get(first.kind);
     if (registered?.batch && registered.max > 1) {
-      batch.push(...await claimSkipLocked(db, [first.kind], claimable(claimedAt, [first.kind], first.shopId), registered.max - 1, token, leaseEnd, claimedAt));
+      batch.push(...await claimSkipLocked(db, [first.kind], claimable(claimedAt, [first.kind], first.shopId, token), registered.max - 1, token, leaseEnd, claimedAt));
     }
     ran += batch.length;
     await runClaimed(db, batch, token, leaseMs, clock);
@@ -283,7 +289,7 @@ async function claim(db: Db, id: string, token: string, leaseEnd: Date, claimedA
   const won = await db.$executeRaw(Prisma.sql`
     UPDATE "Job" SET "status" = 'running', "lockedBy" = ${token}, "lockedUntil" = ${leaseEnd},
       "attempts" = "attempts" + 1, "updatedAt" = ${claimedAt}
-    WHERE "id" = ${id} AND ${claimable(claimedAt, kinds)}`);
+    WHERE "id" = ${id} AND ${claimable(claimedAt, kinds, undefined, token)}`);
   return won === 1;
 }
 
