@@ -13,6 +13,7 @@ import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { divideRounded } from "~/domain/money/money";
 import type { ShopSettings } from "~/shops/shops.server";
+import { currentStamp, readSnapshotRow } from "./snapshot.server";
 
 export interface OverviewFigures {
   orders: number;
@@ -40,7 +41,36 @@ const toNumber = (value: bigint | number | null | undefined): number => {
   return result;
 };
 
+/** The snapshot view holding the Overview's ledger figures (written by refreshAnalytics). */
+export const OVERVIEW_VIEW = "overview";
+
+type OverviewPayload = Omit<OverviewFigures, "firstOrderAt" | "lastOrderAt" | "lastDataAt" | "lastWebhookAt"> &
+  { firstOrderAt: string | null; lastOrderAt: string | null };
+
+export function overviewPayload(figures: OverviewFigures): OverviewPayload {
+  const { lastDataAt: _data, lastWebhookAt: _webhook, ...rest } = figures;
+  return { ...rest, firstOrderAt: figures.firstOrderAt?.toISOString() ?? null, lastOrderAt: figures.lastOrderAt?.toISOString() ?? null };
+}
+
+/**
+ * The Overview figures: from the analytics snapshot when nothing changed since it was computed (its
+ * stamp is current), else computed now from the ledger (the same SQL). Always exact: a snapshot is
+ * used only while no order, refund, cost or setting has changed after it.
+ */
 export async function getOverview(db: Db, shop: ShopSettings): Promise<OverviewFigures> {
+  const [snapshot, stamp] = await Promise.all([readSnapshotRow<OverviewPayload>(db, shop.id, OVERVIEW_VIEW), currentStamp(db, shop.id)]);
+  if (snapshot && snapshot.watermark.getTime() >= stamp.getTime()) {
+    const p = snapshot.payload;
+    return {
+      ...p, firstOrderAt: p.firstOrderAt ? new Date(p.firstOrderAt) : null, lastOrderAt: p.lastOrderAt ? new Date(p.lastOrderAt) : null,
+      lastDataAt: shop.lastOrderAt, lastWebhookAt: shop.lastWebhookAt,
+    };
+  }
+  return computeOverview(db, shop);
+}
+
+/** The Overview figures computed from the ledger now. */
+export async function computeOverview(db: Db, shop: ShopSettings): Promise<OverviewFigures> {
   const shopId = shop.id;
   const counted = { shopId, cancelledAt: null };
   const [totals, cancelledOrders, guestOrders, customerRows, refundRows] = await Promise.all([

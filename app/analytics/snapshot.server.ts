@@ -27,6 +27,8 @@ import { Prisma } from "~/generated/prisma/client";
 import { enqueue, registerJobHandler } from "~/queue/queue.server";
 import type { ShopSettings } from "~/shops/shops.server";
 import { loadAnalyticsInput, type LoadTimings } from "./input.server";
+import { computeOverview, OVERVIEW_VIEW, overviewPayload } from "./overview.server";
+import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
 import { computeProjections, PROJECTIONS_VIEW } from "./projections.server";
 
@@ -176,20 +178,23 @@ export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[],
 // ------------------------------------------------------------------------------------------------
 // Stamp, reads and writes
 
-/** The latest change to anything the views depend on (see the header). */
+/**
+ * The latest change to anything the views depend on (see the header). One statement of scalar
+ * subqueries (portable SQL): every page load asks for it, and six round trips through the driver
+ * adapter cost more than the reads themselves.
+ */
 export async function currentStamp(db: Db, shopId: string): Promise<Date> {
-  const [shop, costs, settings, run, job] = await Promise.all([
-    db.shop.findUnique({ where: { id: shopId }, select: { lastOrderAt: true } }),
-    db.costSettings.findUnique({ where: { shopId }, select: { updatedAt: true, marketingUpdatedAt: true } }),
-    db.analyticsSettings.findUnique({ where: { shopId }, select: { updatedAt: true } }),
-    db.marginRun.findFirst({ where: { shopId, finishedAt: { not: null } }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } }),
-    db.job.findFirst({
-      where: { shopId, kind: { startsWith: "margins." }, finishedAt: { not: null } }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true },
-    }),
-  ]);
-  const times = [shop?.lastOrderAt, costs?.updatedAt, costs?.marketingUpdatedAt, settings?.updatedAt, run?.finishedAt, job?.finishedAt]
-    .map((d) => d?.getTime() ?? 0);
-  return new Date(Math.max(0, ...times));
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>(Prisma.sql`
+    SELECT
+      (SELECT s."lastOrderAt" FROM "Shop" s WHERE s."id" = ${shopId}) AS "ledger",
+      (SELECT c."updatedAt" FROM "CostSettings" c WHERE c."shopId" = ${shopId}) AS "costs",
+      (SELECT c."marketingUpdatedAt" FROM "CostSettings" c WHERE c."shopId" = ${shopId}) AS "marketing",
+      (SELECT a."updatedAt" FROM "AnalyticsSettings" a WHERE a."shopId" = ${shopId}) AS "settings",
+      (SELECT MAX(r."finishedAt") FROM "MarginRun" r WHERE r."shopId" = ${shopId}) AS "run",
+      (SELECT MAX(j."finishedAt") FROM "Job" j WHERE j."shopId" = ${shopId} AND j."kind" LIKE 'margins.%') AS "job"`);
+  let latest = 0;
+  for (const value of Object.values(row ?? {})) if (value !== null && value !== undefined) latest = Math.max(latest, instantMs(value));
+  return new Date(latest);
 }
 
 export async function readSnapshot<V extends ViewName>(db: Db, shopId: string, view: V): Promise<Snapshot<ViewPayloads[V]> | null> {
@@ -256,11 +261,15 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const base = prepareAnalytics(input);
     const prepared = performance.now();
     const views = computeViews(base, orders, inputs);
+    const viewsDone = performance.now();
     const projections = computeProjections(input, shopId); // the predictive model, read by the Cohorts page and the at-risk flag
+    const projected = performance.now();
+    // The Overview's ledger aggregates (SQL over every order: too slow for a page load at 1M orders).
+    const overview = overviewPayload(await computeOverview(db, shop));
     const computed = performance.now();
     const computedAt = new Date();
     const ms = computed - started;
-    const rows = [...Object.entries(views), [PROJECTIONS_VIEW, projections] as const].map(([view, payload]) => ({
+    const rows = [...Object.entries(views), [PROJECTIONS_VIEW, projections] as const, [OVERVIEW_VIEW, overview] as const].map(([view, payload]) => ({
       shopId, view, payload: JSON.stringify(payload), asOf, computedAt, costVersion, watermark, ms: Math.round(ms),
     }));
     await db.$transaction([
@@ -272,7 +281,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
       loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0 }, readPath: timings.path ?? "",
-      computeParts: { prepare: prepared - loaded, views: computed - prepared },
+      computeParts: { prepare: prepared - loaded, views: viewsDone - prepared, projections: projected - viewsDone, overview: computed - projected },
       events: input.events.length, customers: base.customerIds.length,
     };
   } catch (error) {
