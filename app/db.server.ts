@@ -41,6 +41,17 @@ export function dbProvider(client: unknown): DbProvider {
 }
 
 /**
+ * Serialises transactions that take the same `key` (for example "backfill:<shop>"), across processes:
+ * on PostgreSQL a transaction-scoped advisory lock, released at commit or rollback; on SQLite nothing is
+ * needed, since every interactive transaction begins IMMEDIATE and so holds the database's write lock.
+ * Call it first in the transaction, before reading what the decision depends on.
+ */
+export async function transactionLock(tx: Pick<Db, "$queryRaw">, key: string): Promise<void> {
+  if (dbProvider(tx) !== "postgresql") return;
+  await tx.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))) AS "lock"`;
+}
+
+/**
  * SQLite connection settings, applied when the connection opens (before any query):
  * - journal_mode = WAL: readers never block the writer and a commit appends to the log instead of
  *   rewriting pages through a rollback journal (measured: a single-row UPDATE 25 ms -> 3 ms here);

@@ -17,7 +17,7 @@
  * through the ledger's newer-wins / append-only rules, so a repeated batch or order changes nothing.
  */
 import { randomUUID } from "node:crypto";
-import type { Db } from "~/db.server";
+import { transactionLock, type Db } from "~/db.server";
 import { mapGraphqlRefund } from "~/domain/shopify-graphql/order";
 import { Prisma } from "~/generated/prisma/client";
 import { chunk } from "~/lib/chunks";
@@ -91,11 +91,17 @@ async function fail(db: Db, shopId: string, id: string, error: unknown, deps: Ba
  */
 export async function startBackfill(db: Db, shopId: string, admin: AdminApi | RateLimitedGraphql, options?: BackfillDeps) {
   const deps = depsOf(options);
-  const current = await latestBackfill(db, shopId);
-  if (current && (current.status === "running" || current.status === "waiting")) return { backfill: current, started: false };
   const now = clock(deps);
   const id = randomUUID();
-  await db.syncBackfill.create({ data: { shopId, id, status: "running", step: "bulk", startedAt: now, updatedAt: now } });
+  // Check and create under a per-shop lock: two instances handling the same install start one backfill.
+  const current = await db.$transaction(async (tx) => {
+    await transactionLock(tx, `backfill:${shopId}`);
+    const latest = await latestBackfill(tx as Db, shopId);
+    if (latest && (latest.status === "running" || latest.status === "waiting")) return latest;
+    await tx.syncBackfill.create({ data: { shopId, id, status: "running", step: "bulk", startedAt: now, updatedAt: now } });
+    return null;
+  });
+  if (current) return { backfill: current, started: false };
   try {
     await submitBulk(db, shopId, id, admin, deps);
   } catch (error) {
