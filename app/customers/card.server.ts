@@ -3,12 +3,16 @@
  * route and the Customers page. Every query filters by the shop: a customer id of another shop is
  * simply unknown here, exactly like an id that exists nowhere.
  */
-import { loadCustomerAnalytics } from "~/analytics/input.server";
+import { loadCustomerAnalytics, readValueEvents } from "~/analytics/input.server";
+import { getAnalyticsSettings } from "~/analytics/settings.server";
+import { atRiskFlag } from "~/domain/analytics";
 import type { Db } from "~/db.server";
 import { gidNumber } from "~/domain/ledger/gid";
 import { divideRounded } from "~/domain/money/money";
 import { shareInBps } from "~/domain/economics/exact-math";
 import type { ShopSettings } from "~/shops/shops.server";
+import { activityOf } from "./activity.server";
+import { FLAG_KINDS } from "./flag-kinds";
 import { CUSTOMER_CARD_VERSION, customerAppPath, type CustomerCard } from "./contract";
 import type { CustomerQuery } from "./query";
 
@@ -69,7 +73,13 @@ export async function resolveCustomerQuery(db: Db, shopId: string, query: Custom
 export async function customerCard(db: Db, shop: ShopSettings, customerId: string): Promise<CustomerCard | null> {
   const id = await knownCustomerId(db, shop.id, customerId);
   if (!id) return null;
-  const { facts, flags } = await loadCustomerAnalytics(db, shop, id);
+  const [{ facts, flags }, { events, cancelledOrderIds }, settings] = await Promise.all([
+    loadCustomerAnalytics(db, shop, id), readValueEvents(db, shop.id, { customerIds: [id] }), getAnalyticsSettings(db, shop.id),
+  ]);
+  // The at-risk flag is valued here, from the customer's own history and the stored model parameters.
+  const risk = facts ? atRiskFlag(facts, (await activityOf(db, shop, events, cancelledOrderIds))?.get(id), settings.thresholds) : null;
+  const allFlags = [...(flags?.flags ?? []).filter((f) => f.kind !== "at_risk"), ...(risk ? [risk] : [])]
+    .sort((a, b) => FLAG_KINDS.indexOf(a.kind) - FLAG_KINDS.indexOf(b.kind));
   return {
     version: CUSTOMER_CARD_VERSION,
     customerId: id,
@@ -88,7 +98,7 @@ export async function customerCard(db: Db, shop: ShopSettings, customerId: strin
           firstOrderAt: facts.firstOrderAt.toISOString(),
         }
       : null,
-    flags: (flags?.flags ?? []).map((flag) => ({ kind: flag.kind, label: flag.label, reason: flag.reason, numbers: { ...flag.numbers } })),
+    flags: allFlags.map((flag) => ({ kind: flag.kind, label: flag.label, reason: flag.reason, numbers: { ...flag.numbers } })),
     appPath: customerAppPath(id),
     protectedData: { granted: false, fields: [] },
   };

@@ -11,6 +11,7 @@ import type { Db } from "~/db.server";
 import { buildCustomerFacts, flagCustomers, prepareAnalytics, type CustomerFlag, type CustomerFlagKind } from "~/domain/analytics";
 import { gidNumber } from "~/domain/ledger/gid";
 import type { ShopSettings } from "~/shops/shops.server";
+import { activityOf } from "./activity.server";
 import { FLAG_KINDS } from "./flag-kinds";
 
 export { FLAG_KINDS };
@@ -37,7 +38,8 @@ const cacheStamp = new Map<string, number>();
 async function compute(db: Db, shop: ShopSettings, stamp: number): Promise<FlaggedCustomers> {
   const [{ input, orders }, settings] = await Promise.all([loadAnalyticsInput(db, shop), getAnalyticsSettings(db, shop.id)]);
   const facts = buildCustomerFacts(prepareAnalytics(input), orders);
-  const sets = flagCustomers(facts, { currency: shop.currency, thresholds: settings.thresholds });
+  const activity = await activityOf(db, shop, input.events, input.cancelledOrderIds);
+  const sets = flagCustomers(facts, { currency: shop.currency, thresholds: settings.thresholds, activity });
   const byKind = Object.fromEntries(FLAG_KINDS.map((kind) => [kind, [] as FlaggedCustomer[]])) as Record<CustomerFlagKind, FlaggedCustomer[]>;
   sets.forEach((set, i) => {
     if (set.flags.length === 0) return;

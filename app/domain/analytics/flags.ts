@@ -8,7 +8,8 @@
  * - service_heavy: contacts / orders strictly above the threshold.
  * - valuable_but_costly: among all customers, revenue rank <= ceil(n x top share) and margin rank
  *   > n - ceil(n x bottom share) (competition ranks, n >= 3, revenue > 0).
- * - at_risk: probability alive strictly below the threshold; absent when no probability is given.
+ * - at_risk: orders >= atRiskMinOrders and the model's probability alive strictly below the threshold;
+ *   absent when the model gave no estimate for the customer (not fitted yet).
  * - new: exactly one order, placed <= newCustomerMaxDays local days before asOf.
  */
 import { shareInBps } from "../economics/exact-math";
@@ -53,13 +54,23 @@ export interface FlagOptions {
   currency: string;
   locale?: string;
   thresholds?: Partial<SegmentThresholds>;
-  /** Probability each customer is still active (0..1), from the predictive model once it exists. */
-  probabilityAlive?: ReadonlyMap<string, number>;
+  /** Each customer's activity under the predictive model (app/domain/clv/activity.ts), once it is fitted. */
+  activity?: ReadonlyMap<string, CustomerActivity>;
 }
 
 export interface FlagContext extends BehaviourContext {
   money: (minor: number) => string;
-  probabilityAlive?: ReadonlyMap<string, number>;
+  activity?: ReadonlyMap<string, CustomerActivity>;
+}
+
+/** What the at-risk flag needs from the predictive model about one customer. */
+export interface CustomerActivity {
+  /** P(alive | history) under BG/NBD, 0..1. */
+  probabilityAlive: number;
+  /** Days from the last purchase to the model's as-of day. */
+  daysSinceLastPurchase: number;
+  /** Mean days between the customer's purchases (first to last / repeats); null with one purchase. */
+  meanDaysBetweenPurchases: number | null;
 }
 
 const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? "" : "s"}`;
@@ -69,7 +80,7 @@ export function flagContext(customers: readonly CustomerFacts[], options: FlagOp
   return {
     ...behaviourContext(customers, withDefaults(options.thresholds)),
     money: moneyFormatter(options.currency, options.locale),
-    probabilityAlive: options.probabilityAlive,
+    activity: options.activity,
   };
 }
 
@@ -124,20 +135,31 @@ export function customerFlags(c: CustomerFacts, ctx: FlagContext): CustomerFlag[
       `but ${ordinal(marginRank)} on contribution margin (${m(c.contributionMargin)})`,
       { revenueRank, marginRank, customers: n, revenue: c.revenue, contributionMargin: c.contributionMargin }));
   }
-  const p = ctx.probabilityAlive?.get(c.customerId);
-  if (p !== undefined) {
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`probability alive of ${c.customerId} must be within 0..1, got ${p}`);
-    if (p * 10_000 < t.atRiskBelowProbabilityBps) {
-      const bps = Math.floor(p * 10_000); // floor: the shown figure stays below the threshold
-      flags.push(flag("at_risk", `Probability still active is ${percentExact(bps)}, below ${percentExact(t.atRiskBelowProbabilityBps)}`,
-        { probabilityAliveBps: bps, thresholdBps: t.atRiskBelowProbabilityBps }));
-    }
-  }
+  const risk = atRiskFlag(c, ctx.activity?.get(c.customerId), t);
+  if (risk) flags.push(risk);
   if (isNewCustomer(c, t)) {
     flags.push(flag("new", `First and only order ${plural(c.daysSinceFirstOrder, "day")} ago`,
       { daysSinceFirstOrder: c.daysSinceFirstOrder, orders: c.orders }));
   }
   return flags;
+}
+
+/**
+ * The at-risk flag alone (also used where one customer's activity is computed at read time):
+ * "Probability still active 18% (below 30%): last order 214 days ago, usually orders every 60 days".
+ */
+export function atRiskFlag(c: Pick<CustomerFacts, "customerId" | "orders">, activity: CustomerActivity | undefined, t: SegmentThresholds): CustomerFlag | null {
+  if (!activity || c.orders < t.atRiskMinOrders) return null;
+  const p = activity.probabilityAlive;
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`probability alive of ${c.customerId} must be within 0..1, got ${p}`);
+  if (!(p * 10_000 < t.atRiskBelowProbabilityBps)) return null;
+  const bps = Math.floor(p * 10_000); // floor: the shown figure stays below the threshold
+  const days = Math.round(activity.daysSinceLastPurchase);
+  const rhythm = activity.meanDaysBetweenPurchases === null ? "" : `, usually orders every ${plural(Math.round(activity.meanDaysBetweenPurchases), "day")}`;
+  return flag("at_risk",
+    `Probability still active ${percentExact(bps)} (below ${percentExact(t.atRiskBelowProbabilityBps)}): last order ${plural(days, "day")} ago${rhythm}`,
+    { probabilityAliveBps: bps, thresholdBps: t.atRiskBelowProbabilityBps, daysSinceLastOrder: days, orders: c.orders,
+      ...(activity.meanDaysBetweenPurchases === null ? {} : { meanDaysBetweenOrders: Math.round(activity.meanDaysBetweenPurchases) }) });
 }
 
 /** Flags of every customer, in input order (an empty list when none applies). */

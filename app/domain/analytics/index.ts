@@ -26,6 +26,6 @@ export {
 export { channelLabel } from "./channels";
 export { compareToVertical, findVertical, verdict, type BenchmarkVerdict, type StoreFigures, type VerticalComparison } from "./benchmarks";
 export {
-  customerFlags, FLAG_LABELS, flagContext, flagCustomers,
-  type CustomerFlag, type CustomerFlagKind, type CustomerFlagSet, type FlagContext, type FlagOptions,
+  atRiskFlag, customerFlags, FLAG_LABELS, flagContext, flagCustomers,
+  type CustomerActivity, type CustomerFlag, type CustomerFlagKind, type CustomerFlagSet, type FlagContext, type FlagOptions,
 } from "./flags";

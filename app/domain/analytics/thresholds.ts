@@ -19,6 +19,7 @@ export interface SegmentThresholds {
   marginRankBottomShareBps: number;
   minSegmentCustomers: number;
   atRiskBelowProbabilityBps: number;
+  atRiskMinOrders: number;
 }
 
 export const DEFAULT_SEGMENT_THRESHOLDS: Readonly<SegmentThresholds> = Object.freeze({
@@ -33,7 +34,8 @@ export const DEFAULT_SEGMENT_THRESHOLDS: Readonly<SegmentThresholds> = Object.fr
   revenueRankTopShareBps: 3333,
   marginRankBottomShareBps: 3333,
   minSegmentCustomers: 20,
-  atRiskBelowProbabilityBps: 5000,
+  atRiskBelowProbabilityBps: 3000,
+  atRiskMinOrders: 2,
 });
 
 export interface ThresholdDescription {
@@ -67,6 +69,8 @@ export const SEGMENT_THRESHOLD_DESCRIPTIONS: Readonly<Record<keyof SegmentThresh
     description: "Segments smaller than this are shown but not ranked or highlighted; a group needs 3 ranked segments." },
   atRiskBelowProbabilityBps: { label: "At risk: probability still active", unit: "bps",
     description: "At risk when the model's probability that the customer is still active is strictly below this." },
+  atRiskMinOrders: { label: "At risk: minimum orders", unit: "orders",
+    description: "Only customers with at least this many orders can be at risk (a one-order customer has shown no rhythm to fall out of)." },
 };
 
 const bps = z.number().int().min(0).max(10_000);
@@ -85,6 +89,7 @@ const schema = z.object({
   marginRankBottomShareBps: bps,
   minSegmentCustomers: count.min(1),
   atRiskBelowProbabilityBps: bps,
+  atRiskMinOrders: count.min(1),
 }).strict();
 
 /** Settings from a form or JSON: missing keys take the defaults; anything out of range throws a ZodError. */

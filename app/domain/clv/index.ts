@@ -90,3 +90,4 @@ export {
   type FittedModel,
   type ProjectedCell,
 } from "./cohort-projection";
+export { customerActivity, type ActivityOptions } from "./activity";

@@ -71,14 +71,36 @@ describe("new: one order, at most 60 days ago", () => {
   });
 });
 
-describe("at risk: probability alive strictly below 50%", () => {
-  it("flags 0.4999, not 0.5, and is absent without a probability", () => {
-    const c = customer("c");
-    const at = (p: number) => ({ ...USD, probabilityAlive: new Map([["c", p]]) });
-    expect(find(c, "at_risk", [], at(0.4999))?.reason).toBe("Probability still active is 49.99%, below 50%");
-    expect(kinds(c, [], at(0.5))).not.toContain("at_risk");
-    expect(kinds(c)).not.toContain("at_risk");
-    expect(() => flagsOf(c, [], at(1.2))).toThrow(RangeError);
+describe("at risk: probability alive strictly below 30% (the default), with at least 2 orders", () => {
+  const activity = (p: number, meanDays: number | null = 60) => ({ probabilityAlive: p, daysSinceLastPurchase: 214, meanDaysBetweenPurchases: meanDays });
+  const at = (p: number, meanDays: number | null = 60) => ({ ...USD, activity: new Map([["c", activity(p, meanDays)]]) });
+  const two = customer("c", { orders: 2 });
+
+  it("flags 0.2999 with the reason in words, not 0.3, and is absent without the model", () => {
+    expect(find(two, "at_risk", [], at(0.2999))).toMatchObject({
+      reason: "Probability still active 29.99% (below 30%): last order 214 days ago, usually orders every 60 days",
+      numbers: { probabilityAliveBps: 2999, thresholdBps: 3000, daysSinceLastOrder: 214, meanDaysBetweenOrders: 60, orders: 2 },
+    });
+    expect(find(two, "at_risk", [], at(0.18))?.reason).toBe("Probability still active 18% (below 30%): last order 214 days ago, usually orders every 60 days");
+    expect(kinds(two, [], at(0.3))).not.toContain("at_risk");
+    expect(kinds(two)).not.toContain("at_risk");
+    expect(() => flagsOf(two, [], at(1.2))).toThrow(RangeError);
+  });
+
+  it("needs the minimum number of orders: 2 is flagged, 1 is not", () => {
+    expect(kinds(customer("c", { orders: 1 }), [], at(0.01))).not.toContain("at_risk");
+    expect(kinds(two, [], at(0.01))).toContain("at_risk");
+    expect(kinds(two, [], { ...at(0.01), thresholds: { atRiskMinOrders: 3 } })).not.toContain("at_risk");
+  });
+
+  it("follows the threshold setting on both sides", () => {
+    const half = (p: number) => ({ ...at(p), thresholds: { atRiskBelowProbabilityBps: 5000 } });
+    expect(kinds(two, [], half(0.4999))).toContain("at_risk");
+    expect(kinds(two, [], half(0.5))).not.toContain("at_risk");
+  });
+
+  it("says nothing of a rhythm when two orders fell on one day", () => {
+    expect(find(two, "at_risk", [], at(0.1, null))?.reason).toBe("Probability still active 10% (below 30%): last order 214 days ago");
   });
 });
 
@@ -129,11 +151,15 @@ describe("looks valuable but costly: top third on revenue, bottom third on margi
 describe("flags of the hand-built store", () => {
   it("gives every customer its flags with reasons", () => {
     const base = prepareAnalytics({ events: EVENTS, acquisitions: ACQUISITIONS, timeZone: TZ, asOf: AS_OF, cancelledOrderIds: CANCELLED });
-    const flags = flagCustomers(buildCustomerFacts(base, ORDERS), { currency: "USD", probabilityAlive: new Map([["B", 0.2]]) });
+    const flags = flagCustomers(buildCustomerFacts(base, ORDERS), {
+      currency: "USD",
+      // A has several orders, B one: only A can be at risk.
+      activity: new Map(["A", "B"].map((id) => [id, { probabilityAlive: 0.2, daysSinceLastPurchase: 90, meanDaysBetweenPurchases: 20 }])),
+    });
     // Top 10% of 7 = 1 customer: cut-off 4000, A and C tie. D: revenue rank 3 of 7 (A, C 12000 first), margin rank 5 (> 7 - 3).
     expect(Object.fromEntries(flags.map((f) => [f.customerId, f.flags.map((x) => x.kind)]))).toEqual({
-      A: ["high_value", "discount_dependent"],
-      B: ["service_heavy", "at_risk"],
+      A: ["high_value", "discount_dependent", "at_risk"],
+      B: ["service_heavy"],
       C: ["high_value", "discount_dependent"],
       D: ["valuable_but_costly"],
       F: ["service_heavy"],

@@ -1,0 +1,31 @@
+/**
+ * Customers' activity under the shop's fitted purchase model (stored by the analytics refresh in the
+ * projections row, app/analytics/projections.server.ts), for the at-risk flag. The parameters come
+ * from the refresh; each customer's history is taken from their value events now, up to today in the
+ * shop's time zone. Undefined when the model has not been fitted for the shop (too little history, or
+ * no refresh yet): then no customer is flagged at risk, and the pages say why.
+ */
+import { readProjections } from "~/analytics/projections.server";
+import type { Db } from "~/db.server";
+import type { CustomerActivity } from "~/domain/analytics";
+import { customerActivity, dayNumberFunction, dayString, purchasesFromEvents } from "~/domain/clv";
+import type { ValueEvent } from "~/domain/value-events";
+import type { ShopSettings } from "~/shops/shops.server";
+
+export async function activityOf(
+  db: Db, shop: ShopSettings, events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, now = new Date(),
+): Promise<ReadonlyMap<string, CustomerActivity> | undefined> {
+  const projections = await readProjections(db, shop.id);
+  if (projections?.status !== "ready") return undefined;
+  const today = dayString(dayNumberFunction(shop.ianaTimezone)(now));
+  return customerActivity(projections.model.bgnbd.params, purchasesFromEvents(events, cancelledOrderIds), {
+    asOfDay: today, timeZone: shop.ianaTimezone, timeUnit: projections.model.timeUnit,
+  });
+}
+
+/** Why no customer is flagged at risk, or null when the model is fitted. */
+export async function atRiskUnavailableReason(db: Db, shopId: string): Promise<string | null> {
+  const projections = await readProjections(db, shopId);
+  if (!projections) return "The predictive model has not been fitted yet: it is fitted with the next analytics refresh.";
+  return projections.status === "ready" ? null : `The predictive model could not be fitted: ${projections.message}`;
+}
