@@ -14,6 +14,7 @@ import { z } from "zod";
 import { requireShop } from "~/auth/shop-context.server";
 import { downloadCsv } from "~/components/csv-download";
 import { count, dateInZone, money } from "~/components/format";
+import { atRiskUnavailableReason } from "~/customers/activity.server";
 import { customerCard, PROTECTED_SEARCH_MESSAGE, resolveCustomerQuery } from "~/customers/card.server";
 import { CustomerCardPanel } from "~/customers/CustomerCardPanel";
 import { FLAG_TONES } from "~/customers/card-view";
@@ -35,9 +36,12 @@ export const customersQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
 });
 
-const FLAG_HELP: Partial<Record<CustomerFlagKind, string>> = {
-  at_risk: "At risk needs the predictive model's probability that a customer is still active; no customer is flagged until it is available.",
-};
+/** Why an empty flag list is empty, when it is not just the rule: at risk needs the fitted predictive model. */
+async function flagHelp(kind: CustomerFlagKind, shopId: string): Promise<string | null> {
+  if (kind !== "at_risk") return null;
+  const reason = await atRiskUnavailableReason(db, shopId);
+  return reason ? `At risk needs the predictive model's probability that a customer is still active. ${reason}` : null;
+}
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request, context);
@@ -82,7 +86,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     search,
     protectedSearch: { enabled: false as const, reason: PROTECTED_SEARCH_MESSAGE },
     selected: card && orders && contacts ? { card, orders: orders.rows, ordersTotal: orders.total, contacts } : null,
-    flagged: { kind, counts, customers: flagged.customers, rows, total: list.length, page, pages, help: FLAG_HELP[kind] ?? null },
+    flagged: { kind, counts, customers: flagged.customers, rows, total: list.length, page, pages, help: list.length ? null : await flagHelp(kind, shop.id) },
   };
 };
 
