@@ -36,6 +36,8 @@ interface OpenOrder {
   lineItems: GqlLineItem[];
   shippingLines: GqlShippingLine[];
   position: RecordPosition;
+  /** The earliest record this order holds: its own, or a child that came before it in the file. */
+  heldFrom: RecordPosition;
 }
 
 interface Orphan {
@@ -115,9 +117,12 @@ export class BulkOrderAssembler {
    * skips what it already applied loses nothing. Null when nothing is held.
    */
   earliestHeld(): RecordPosition | null {
-    // Insertion order: the first open order is the oldest one still open.
-    const first = this.open.values().next();
-    let earliest: RecordPosition | null = first.done ? null : first.value.position;
+    // Every open order (at most `window` of them): one opened later may hold a child read before an
+    // older order, and restarting after that child would lose it.
+    let earliest: RecordPosition | null = null;
+    for (const open of this.open.values()) {
+      if (earliest === null || open.heldFrom.start < earliest.start) earliest = open.heldFrom;
+    }
     for (const list of this.orphans.values()) {
       const position = list[0].position;
       if (earliest === null || position.start < earliest.start) earliest = position;
@@ -137,10 +142,11 @@ export class BulkOrderAssembler {
     const emitted: AssembledOrder[] = [];
     const existing = this.open.get(id);
     if (existing) throw new BulkFormatError(`order ${id} appears twice`, position.line);
-    const open: OpenOrder = { root, lineItems: [], shippingLines: [], position };
+    const open: OpenOrder = { root, lineItems: [], shippingLines: [], position, heldFrom: position };
     this.open.set(id, open);
     const waiting = this.orphans.get(id);
     if (waiting) {
+      open.heldFrom = waiting[0].position; // orphans are kept in file order
       for (const orphan of waiting) this.attach(open, orphan.record);
       this.orphans.delete(id);
       this.orphanCount -= waiting.length;
