@@ -26,6 +26,7 @@ import { hostname } from "node:os";
 import { dbProvider, type Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/lib/log.server";
+import { date } from "~/lib/sql-values";
 
 export interface EnqueueJob {
   shopId: string;
@@ -249,14 +250,18 @@ async function claimSkipLocked(db: Db, kinds: string[], where: Prisma.Sql, limit
     WHERE "id" IN (
       SELECT "id" FROM "Job" WHERE ${where} AND "attempts" < "maxAttempts"
       ORDER BY "runAt", "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING "id", "shopId", "kind", "payload", "attempts", "maxAttempts"`;
+    RETURNING "id", "shopId", "kind", "payload", "attempts", "maxAttempts", "runAt", "createdAt"`;
   const rows = kinds.some((kind) => exclusiveGroups.has(kind))
     ? await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(${EXCLUSIVE_CLAIM_LOCK})) AS "lock"`;
       return tx.$queryRaw<Claimed[]>(statement);
     })
     : await db.$queryRaw<Claimed[]>(statement);
-  return rows.map((row) => ({ ...row, attempts: Number(row.attempts), maxAttempts: Number(row.maxAttempts) }));
+  // RETURNING follows no order: jobs run oldest due first, as on SQLite.
+  const at = (value: unknown) => date(value).getTime();
+  return (rows as (Claimed & { runAt: unknown; createdAt: unknown })[])
+    .sort((x, y) => at(x.runAt) - at(y.runAt) || at(x.createdAt) - at(y.createdAt))
+    .map(({ runAt: _runAt, createdAt: _createdAt, ...row }) => ({ ...row, attempts: Number(row.attempts), maxAttempts: Number(row.maxAttempts) }));
 }
 
 async function runDueJobsSkipLocked(db: Db, kinds: string[], shopId: string | undefined, limit: number, leaseMs: number,
