@@ -128,16 +128,21 @@ const IDS_PER_IN_LIST = 900;
  * - returned units of each order: the sum of Refund.returnedItems; service contacts from the cost
  *   module's attribution.
  */
-async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: string, asOf: Date, scope?: CustomerScope):
+async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: string, asOf: Date, scope?: CustomerScope, totals?: LedgerTotals):
   Promise<{ orders: OrderFacts[]; acquisitions: AcquisitionFacts[] }> {
   const asOfMs = asOf.getTime();
   const only = customerCondition(Prisma.sql`o."customerId"`, shopId, scope);
   const returned = new Map<string, number>();
+  const refunded = new Map<string, number>();
   await rows.each(Prisma.sql`
-    SELECT r."orderId", SUM(r."returnedItems") FROM "Refund" r
-    WHERE r."shopId" = ${shopId} AND r."returnedItems" <> 0
+    SELECT r."orderId", SUM(r."returnedItems"), SUM(r."merchandise" + r."shipping" + r."adjustments") FROM "Refund" r
+    WHERE r."shopId" = ${shopId}
       ${scope ? Prisma.sql`AND r."orderId" IN (SELECT o."id" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL ${only})` : Prisma.empty}
-    GROUP BY r."orderId"`, (row) => returned.set(row[0] as string, num(row[1])));
+    GROUP BY r."orderId"`, (row) => {
+    const units = num(row[1]);
+    if (units !== 0) returned.set(row[0] as string, units);
+    refunded.set(row[0] as string, num(row[2]));
+  });
   const contacts = await serviceContactsByOrder(db as Db, shopId);
 
   const orders: OrderFacts[] = [];
@@ -145,6 +150,7 @@ async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: st
   const tags: unknown[] = [];
   let customer: string | null = null;
   let customerStart = 0;
+  let counted = 0; // the current customer's non-cancelled orders (ledger totals)
   let first: FirstOrder | null = null;
   let tagKey: [number, number, string] | null = null;
   let tagValue: unknown = null;
@@ -156,6 +162,11 @@ async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: st
       const mine = orders.slice(customerStart).sort(byTime);
       for (let i = 0; i < mine.length; i++) orders[customerStart + i] = mine[i];
     }
+    if (totals && customer !== null) {
+      if (counted >= 1) totals.customers++;
+      if (counted >= 2) totals.repeatCustomers++;
+    }
+    counted = 0;
     if (first) {
       firsts.push(first);
       tags.push(tagValue);
@@ -164,12 +175,12 @@ async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: st
   // Ordered by customer only, which the ("shopId", "customerId") index gives without a sort.
   await rows.each(Prisma.sql`
     SELECT o."id", o."customerId", o."processedAt", o."grossSales", o."discounts", o."cancelledAt", o."sourceName",
-      o."countryCode", o."discountCodes", o."customerTags", o."sourceUpdatedAt"
+      o."countryCode", o."discountCodes", o."customerTags", o."sourceUpdatedAt", o."netSales", o."shippingCharged"
     FROM "Order" o
-    WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL ${only}
+    WHERE o."shopId" = ${shopId} ${totals ? Prisma.empty : Prisma.sql`AND o."customerId" IS NOT NULL`} ${only}
     ORDER BY o."customerId"`, (row) => {
     const id = row[0] as string;
-    const customerId = row[1] as string;
+    const customerId = row[1] as string | null;
     const at = instantMs(row[2]);
     const cancelled = row[5] !== null && row[5] !== undefined;
     if (customerId !== customer) {
@@ -180,6 +191,22 @@ async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: st
       tagKey = null;
       tagValue = null;
     }
+    if (totals) {
+      if (cancelled) totals.cancelledOrders++;
+      else {
+        totals.orders++;
+        if (customerId === null) totals.guestOrders++;
+        else counted++;
+        totals.grossSales += num(row[3]);
+        totals.discounts += num(row[4]);
+        totals.netSales += num(row[11]);
+        totals.shippingCharged += num(row[12]);
+        totals.refunds += refunded.get(id) ?? 0;
+        totals.firstOrderAt = Math.min(totals.firstOrderAt ?? at, at);
+        totals.lastOrderAt = Math.max(totals.lastOrderAt ?? at, at);
+      }
+    }
+    if (customerId === null) return; // guest orders: in the store totals only
     orders.push({
       orderId: id, customerId, processedAt: new Date(at), grossSales: num(row[3]), discounts: num(row[4]),
       returnedItems: returned.get(id) ?? 0, serviceContacts: contacts.get(id) ?? 0, cancelled,
@@ -231,6 +258,32 @@ export async function readOrderFacts(db: Reader, shopId: string, scope?: Custome
   return (await withRows(db, (rows) => ordersAndAcquisitionsFrom(rows, db, shopId, new Date(8.64e15), scope))).orders;
 }
 
+/**
+ * Store totals of the ledger, gathered from the same order scan when asked for (whole-shop loads):
+ * the Overview's figures, with its definitions (app/analytics/overview.server.ts): counted orders are
+ * the non-cancelled ones, guests included; refunds are those of counted orders; customers have at
+ * least one counted order, repeat customers two.
+ */
+export interface LedgerTotals {
+  orders: number;
+  cancelledOrders: number;
+  guestOrders: number;
+  customers: number;
+  repeatCustomers: number;
+  grossSales: number;
+  discounts: number;
+  netSales: number;
+  shippingCharged: number;
+  refunds: number;
+  firstOrderAt: number | null;
+  lastOrderAt: number | null;
+}
+
+export const emptyLedgerTotals = (): LedgerTotals => ({
+  orders: 0, cancelledOrders: 0, guestOrders: 0, customers: 0, repeatCustomers: 0, grossSales: 0, discounts: 0, netSales: 0,
+  shippingCharged: 0, refunds: 0, firstOrderAt: null, lastOrderAt: null,
+});
+
 /** How long each read of a load took (ms), for the benchmark. */
 export interface LoadTimings {
   events: number;
@@ -239,14 +292,16 @@ export interface LoadTimings {
 }
 
 /** Everything the views need, for the whole shop (or the customers in `scope`). */
-export async function loadAnalyticsInput(db: Db, shop: ShopSettings, options: { asOf?: Date; scope?: CustomerScope; timings?: Partial<LoadTimings> } = {}):
+export async function loadAnalyticsInput(db: Db, shop: ShopSettings,
+  options: { asOf?: Date; scope?: CustomerScope; timings?: Partial<LoadTimings>; totals?: LedgerTotals } = {}):
   Promise<{ input: AnalyticsInput; orders: OrderFacts[] }> {
   const asOf = options.asOf ?? new Date();
   return withRows(db, async (rows) => {
     const t0 = performance.now();
     const { events, cancelledOrderIds } = await valueEventsFrom(rows, shop.id, options.scope);
     const t1 = performance.now();
-    const { orders, acquisitions } = await ordersAndAcquisitionsFrom(rows, db, shop.id, asOf, options.scope);
+    if (options.totals && options.scope) throw new Error("Ledger totals are for whole-shop loads");
+    const { orders, acquisitions } = await ordersAndAcquisitionsFrom(rows, db, shop.id, asOf, options.scope, options.totals);
     if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: performance.now() - t1, path: rows.kind });
     return { input: { events, acquisitions, timeZone: shop.ianaTimezone, asOf, cancelledOrderIds }, orders };
   });

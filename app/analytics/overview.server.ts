@@ -13,6 +13,7 @@ import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { divideRounded } from "~/domain/money/money";
 import type { ShopSettings } from "~/shops/shops.server";
+import type { LedgerTotals } from "./input.server";
 import { currentStamp, readSnapshotRow } from "./snapshot.server";
 
 export interface OverviewFigures {
@@ -67,6 +68,22 @@ export async function getOverview(db: Db, shop: ShopSettings): Promise<OverviewF
     };
   }
   return computeOverview(db, shop);
+}
+
+/** The Overview figures from the totals a whole-shop analytics load gathered (same definitions as below). */
+export function overviewFromTotals(t: LedgerTotals, shop: ShopSettings): OverviewFigures {
+  for (const value of [t.grossSales, t.discounts, t.netSales, t.shippingCharged, t.refunds]) {
+    if (!Number.isSafeInteger(value)) throw new RangeError("Aggregate is too large to represent exactly");
+  }
+  const netRevenue = t.netSales + t.shippingCharged - t.refunds;
+  return {
+    orders: t.orders, cancelledOrders: t.cancelledOrders, guestOrders: t.guestOrders, customers: t.customers, repeatCustomers: t.repeatCustomers,
+    grossSales: t.grossSales, discounts: t.discounts, netSales: t.netSales, shippingCharged: t.shippingCharged, refunds: t.refunds, netRevenue,
+    averageOrderValue: t.orders ? divideRounded(netRevenue, t.orders) : null,
+    repeatPurchaseRate: t.customers ? t.repeatCustomers / t.customers : null,
+    firstOrderAt: t.firstOrderAt === null ? null : new Date(t.firstOrderAt), lastOrderAt: t.lastOrderAt === null ? null : new Date(t.lastOrderAt),
+    lastDataAt: shop.lastOrderAt, lastWebhookAt: shop.lastWebhookAt,
+  };
 }
 
 /** The Overview figures computed from the ledger now. */

@@ -26,8 +26,8 @@ import { log } from "~/lib/log.server";
 import { Prisma } from "~/generated/prisma/client";
 import { enqueue, registerJobHandler } from "~/queue/queue.server";
 import type { ShopSettings } from "~/shops/shops.server";
-import { loadAnalyticsInput, type LoadTimings } from "./input.server";
-import { computeOverview, OVERVIEW_VIEW, overviewPayload } from "./overview.server";
+import { emptyLedgerTotals, loadAnalyticsInput, type LoadTimings } from "./input.server";
+import { OVERVIEW_VIEW, overviewFromTotals, overviewPayload } from "./overview.server";
 import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
 import { computeProjections, PROJECTIONS_VIEW } from "./projections.server";
@@ -256,7 +256,8 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const costVersion = (await db.costSettings.findUnique({ where: { shopId }, select: { version: true } }))?.version ?? 0;
     const asOf = options.asOf ?? new Date();
     const timings: Partial<LoadTimings> = {};
-    const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings }), loadViewInputs(db, shop)]);
+    const totals = emptyLedgerTotals();
+    const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings, totals }), loadViewInputs(db, shop)]);
     const loaded = performance.now();
     const base = prepareAnalytics(input);
     const prepared = performance.now();
@@ -264,8 +265,9 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const viewsDone = performance.now();
     const projections = computeProjections(input, shopId); // the predictive model, read by the Cohorts page and the at-risk flag
     const projected = performance.now();
-    // The Overview's ledger aggregates (SQL over every order: too slow for a page load at 1M orders).
-    const overview = overviewPayload(await computeOverview(db, shop));
+    // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
+    // seconds at 1M orders: too slow for a page load, and a second pass over the ledger here).
+    const overview = overviewPayload(overviewFromTotals(totals, shop));
     const computed = performance.now();
     const computedAt = new Date();
     const ms = computed - started;
