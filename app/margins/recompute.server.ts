@@ -160,8 +160,9 @@ async function writeVariantStats(db: Db, shopId: string, stats: Map<string, { re
     await tx.$executeRaw(Prisma.sql`UPDATE "CostVariant" SET "revenue" = 0, "units" = 0 WHERE "shopId" = ${shopId}`);
     for (const part of chunk([...stats.entries()], 150)) {
       const ids = part.map(([id]) => id);
-      const revenue = Prisma.join(part.map(([id, s]) => Prisma.sql`WHEN ${id} THEN ${BigInt(s.revenue)}`), " ");
-      const units = Prisma.join(part.map(([id, s]) => Prisma.sql`WHEN ${id} THEN ${s.units}`), " ");
+      // Typed parameters: PostgreSQL reads an untyped CASE result as text and refuses it for a number column.
+      const revenue = Prisma.join(part.map(([id, s]) => Prisma.sql`WHEN ${id} THEN CAST(${BigInt(s.revenue)} AS BIGINT)`), " ");
+      const units = Prisma.join(part.map(([id, s]) => Prisma.sql`WHEN ${id} THEN CAST(${s.units} AS INTEGER)`), " ");
       await tx.$executeRaw(Prisma.sql`UPDATE "CostVariant" SET "revenue" = CASE "variantId" ${revenue} END,
         "units" = CASE "variantId" ${units} END WHERE "shopId" = ${shopId} AND "variantId" IN (${Prisma.join(ids)})`);
     }
