@@ -2,10 +2,12 @@
  * Every flagged customer of a shop, by flag kind, for the Customers page's list and its CSV. The flags
  * are the domain's (flagCustomers) over every customer's lifetime facts, with the shop's segment
  * thresholds (the Segments page's settings). The list is cached per shop until anything it depends on
- * changes (the analytics stamp: orders, margins, costs, settings), so paging through it is cheap.
+ * changes (the analytics stamp: orders, margins, costs, settings; and the stored model, for at risk), so paging
+ * through it is cheap.
  */
 import { loadAnalyticsInput } from "~/analytics/input.server";
 import { getAnalyticsSettings } from "~/analytics/settings.server";
+import { PROJECTIONS_VIEW } from "~/analytics/projections.server";
 import { currentStamp } from "~/analytics/snapshot.server";
 import type { Db } from "~/db.server";
 import { buildCustomerFacts, flagCustomers, prepareAnalytics, type CustomerFlag, type CustomerFlagKind } from "~/domain/analytics";
@@ -33,7 +35,7 @@ export interface FlaggedCustomers {
 }
 
 const cache = new Map<string, Promise<FlaggedCustomers>>();
-const cacheStamp = new Map<string, number>();
+const cacheStamp = new Map<string, string>();
 
 async function compute(db: Db, shop: ShopSettings, stamp: number): Promise<FlaggedCustomers> {
   const [{ input, orders }, settings] = await Promise.all([loadAnalyticsInput(db, shop), getAnalyticsSettings(db, shop.id)]);
@@ -58,13 +60,19 @@ async function compute(db: Db, shop: ShopSettings, stamp: number): Promise<Flagg
 }
 
 export async function flaggedCustomers(db: Db, shop: ShopSettings): Promise<FlaggedCustomers> {
-  const stamp = (await currentStamp(db, shop.id)).getTime();
+  const [stampDate, model] = await Promise.all([
+    currentStamp(db, shop.id),
+    // The at-risk flags follow the model the refresh stores, which moves without moving the stamp.
+    db.analyticsSnapshot.findUnique({ where: { shopId_view: { shopId: shop.id, view: PROJECTIONS_VIEW } }, select: { computedAt: true } }),
+  ]);
+  const stamp = stampDate.getTime();
+  const version = `${stamp}:${model?.computedAt.getTime() ?? 0}`;
   const key = shop.id;
   let pending = cache.get(key);
-  if (!pending || cacheStamp.get(key) !== stamp) {
+  if (!pending || cacheStamp.get(key) !== version) {
     pending = compute(db, shop, stamp);
     cache.set(key, pending);
-    cacheStamp.set(key, stamp);
+    cacheStamp.set(key, version);
     pending.catch(() => {
       if (cache.get(key) === pending) cache.delete(key);
     });
