@@ -15,7 +15,7 @@
  *   taxes_included as soon as any snapshot of the order is seen;
  * - a Customer row exists exactly while some order of the ledger names it.
  */
-import type { Db } from "~/db.server";
+import { transactionLock, type Db } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import type { LedgerOrder, LedgerRefund } from "~/domain/ledger/types";
 import { Prisma as Sql } from "~/generated/prisma/client";
@@ -27,7 +27,7 @@ import { customerMapping, pruneCustomers } from "./customers.server";
 import { requestMarginRecompute } from "./margin-hook.server";
 import { deleteOrder } from "./order-delete.server";
 import { ledgerSqlFor, portableLedgerSql, type LedgerSql } from "./ledger-sql.server";
-import { isDuplicateDelivery } from "./receipts.server";
+import { isDuplicateDelivery, ledgerLockKey } from "./receipts.server";
 import { asDate, selectByIds } from "./sql.server";
 
 export interface WebhookReceiptInput {
@@ -66,6 +66,7 @@ export async function ingestOrders(
   try {
     return await db.$transaction(
       async (tx) => {
+        await transactionLock(tx, ledgerLockKey(shopId));
         const sql = ledgerSqlFor(db, tx);
         const counts = await applyOrders(tx, shopId, orders, sql);
         const now = new Date();
@@ -123,6 +124,7 @@ async function shopCurrencyIn(sql: LedgerSql, shopId: string, currency: string):
 export async function ingestOrderWebhooks(db: Db, shopId: string, items: OrderWebhook[]): Promise<OrderWebhookOutcome[]> {
   return db.$transaction(
     async (tx) => {
+      await transactionLock(tx, ledgerLockKey(shopId));
       const sql = ledgerSqlFor(db, tx);
       const existing = new Set(
         (await selectByIds<{ webhookId: string }>(sql, "WebhookReceipt", ["webhookId"], shopId, "webhookId",

@@ -4,7 +4,7 @@
  * delivery into a no-op (a unique violation rolls the whole transaction back). This holds across
  * processes and databases, with no in-process lock.
  */
-import type { Db } from "~/db.server";
+import { transactionLock, type Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { isSqliteUniqueViolation } from "./ledger-sql.server";
 
@@ -26,6 +26,16 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * The lock every ledger write of one shop takes first. On PostgreSQL, two instances applying deliveries
+ * of the same order at once would both read "not there yet" and race on the insert (or a delete on one
+ * and a create on another would interleave); the advisory lock makes them take turns, per shop. SQLite
+ * already serialises writers (BEGIN IMMEDIATE), so there it is a no-op.
+ */
+export function ledgerLockKey(shopId: string): string {
+  return `ledger:${shopId}`;
+}
+
+/**
  * Runs `apply` and writes the receipt in the same transaction. `apply` returns the outcome recorded on
  * the receipt and any figures for the log line. A repeated webhook id returns `{ outcome: "duplicate" }`
  * with nothing written.
@@ -39,6 +49,7 @@ export async function withReceipt<T extends Record<string, unknown>>(
   try {
     return await db.$transaction(
       async (tx) => {
+        await transactionLock(tx, ledgerLockKey(shopId));
         const result = await apply(tx);
         await tx.webhookReceipt.create({ data: { shopId, webhookId: receipt.webhookId, topic: receipt.topic, outcome: result.outcome } });
         return result;
