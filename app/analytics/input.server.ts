@@ -135,7 +135,7 @@ async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: st
   const returned = new Map<string, number>();
   const refunded = new Map<string, number>();
   await rows.each(Prisma.sql`
-    SELECT r."orderId", SUM(r."returnedItems"), SUM(r."merchandise" + r."shipping" + r."adjustments") FROM "Refund" r
+    SELECT r."orderId", SUM(r."returnedItems") AS "returnedItems", SUM(r."merchandise" + r."shipping" + r."adjustments") AS "refunded" FROM "Refund" r
     WHERE r."shopId" = ${shopId}
       ${scope ? Prisma.sql`AND r."orderId" IN (SELECT o."id" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL ${only})` : Prisma.empty}
     GROUP BY r."orderId"`, (row) => {

@@ -94,6 +94,8 @@ class PrismaSource implements RowSource {
   readonly kind = "prisma" as const;
   constructor(private readonly db: Reader) {}
 
+  // Rows come back as objects keyed by column name: every selected column needs a distinct name (alias
+  // aggregates), or PostgreSQL's two "sum" columns collapse into one and the positions shift.
   async each(query: Prisma.Sql, onRow: (row: SqlRow) => void): Promise<number> {
     const rows = await this.db.$queryRaw<Record<string, unknown>[]>(query);
     for (const row of rows) onRow(Object.values(row));
