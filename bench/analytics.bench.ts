@@ -33,8 +33,8 @@ function rng(seed: number) {
 }
 
 export async function seed(file: string, orders: number, customers: number) {
-  const { default: Database } = await import("better-sqlite3");
-  const sqlite = new Database(file);
+  const { SqliteDatabase } = await import("~/lib/sqlite-library.server");
+  const sqlite = new SqliteDatabase(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = OFF");
   const iso = (ms: number) => new Date(ms).toISOString().replace(/Z$/, "+00:00");

@@ -13,9 +13,9 @@
  * Values come back as the driver gives them (text or Date for dates, number or bigint for amounts):
  * `instantMs` and `num` (~/lib/sql-values) accept both.
  */
-import Database from "better-sqlite3";
 import type { Db } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
+import { SqliteDatabase } from "~/lib/sqlite-library.server";
 
 export type Reader = Pick<Db, "$queryRaw">;
 export type SqlRow = unknown[];
@@ -50,10 +50,11 @@ export function directSqliteFile(): string | null {
 
 class DirectSource implements RowSource {
   readonly kind = "sqlite-direct" as const;
-  private handle: Database.Database | null;
+  private handle: SqliteDatabase | null;
 
   constructor(file: string, snapshot: boolean) {
-    this.handle = new Database(file, { readonly: true, fileMustExist: true });
+    // The adapter's own SQLite library (see sqlite-library.server.ts): a second copy would corrupt the file.
+    this.handle = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
     this.handle.pragma("busy_timeout = 5000");
     // Memory-mapped reads: no read() system call per page of a 1M-row scan (measured: -35% CPU on the
     // value-event read). Read-only mapping of the file; pages stay in the OS cache, not the heap.
