@@ -16,17 +16,8 @@ import type { ShopSettings } from "~/shops/shops.server";
 import type { LedgerTotals } from "./input.server";
 import { currentStamp, readSnapshotRow } from "./snapshot.server";
 
-export interface OverviewFigures {
-  orders: number;
-  cancelledOrders: number;
-  guestOrders: number;
-  customers: number;
-  repeatCustomers: number;
-  grossSales: number;
-  discounts: number;
-  netSales: number;
-  shippingCharged: number;
-  refunds: number;
+/** The ledger's totals (the same definitions as LedgerTotals), with what the Overview derives from them. */
+export interface OverviewFigures extends Omit<LedgerTotals, "firstOrderAt" | "lastOrderAt"> {
   netRevenue: number;
   averageOrderValue: number | null;
   repeatPurchaseRate: number | null;
