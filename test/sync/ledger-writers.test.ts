@@ -28,7 +28,7 @@ import { resetDb } from "../support/db";
 import { TEST_SHOP } from "../support/webhooks";
 import { ledgerDump as ledgerRows } from "./backfill/ledger-dump";
 import { storeEvents, storeSpec, type Delivery } from "./webhooks/store";
-import { deliver, ledgerDump } from "./webhooks/support";
+import { deliverAll, ledgerDump } from "./webhooks/support";
 
 const KINDS: LedgerSqlKind[] = ["sqlite", "portable"];
 // On PostgreSQL there is no SQLite connection: every runner is the portable one, so the SQLite-only cases skip.
@@ -37,26 +37,6 @@ const BULK_FILE = "test/fixtures/bulk/orders-out-of-order.jsonl";
 
 beforeEach(resetDb);
 afterEach(() => forceLedgerSql(null));
-
-/** Delivers in sequence; a failure is retried after the rest, as Shopify does (see the property test). */
-async function deliverAll(deliveries: Delivery[]): Promise<void> {
-  let queue = deliveries;
-  for (let round = 0; queue.length && round < 5; round += 1) {
-    const failed: Delivery[] = [];
-    for (const delivery of queue) {
-      try {
-        const response = await deliver(delivery.topic, delivery.body, { webhookId: delivery.webhookId });
-        if (response.status >= 500) failed.push(delivery);
-        else expect([delivery.topic, response.status]).toEqual([delivery.topic, 200]);
-      } catch (error) {
-        if (error instanceof Error && /not registered yet/.test(error.message)) failed.push(delivery);
-        else throw error;
-      }
-    }
-    queue = failed;
-  }
-  expect(queue.map((delivery) => delivery.topic)).toEqual([]);
-}
 
 async function ledgerWith(kind: LedgerSqlKind, deliveries: Delivery[]) {
   forceLedgerSql(kind);

@@ -10,34 +10,9 @@ import db from "~/db.server";
 import { resetDb } from "../../support/db";
 import { TEST_SHOP } from "../../support/webhooks";
 import { storeEvents, storeSpec, type Delivery } from "./store";
-import { deliver, ledgerDump, ledgerModels } from "./support";
+import { deliverAll, ledgerDump, ledgerModels } from "./support";
 
 const RUNS = Number(process.env.PROPERTY_RUNS || 25);
-
-/** Delivers each item; a failure (5xx or thrown) is retried after the rest, as Shopify does. */
-async function deliverAll(deliveries: Delivery[], concurrency: number): Promise<void> {
-  let queue = deliveries;
-  for (let round = 0; queue.length && round < 5; round += 1) {
-    const failed: Delivery[] = [];
-    for (let start = 0; start < queue.length; start += concurrency) {
-      const batch = queue.slice(start, start + concurrency);
-      await Promise.all(
-        batch.map(async (delivery) => {
-          try {
-            const response = await deliver(delivery.topic, delivery.body, { webhookId: delivery.webhookId });
-            if (response.status >= 500) failed.push(delivery);
-            else expect([delivery.topic, response.status]).toEqual([delivery.topic, 200]);
-          } catch (error) {
-            if (error instanceof Error && /not registered yet/.test(error.message)) failed.push(delivery);
-            else throw error;
-          }
-        }),
-      );
-    }
-    queue = failed;
-  }
-  expect(queue.map((delivery) => delivery.topic)).toEqual([]);
-}
 
 async function ledgerAfter(deliveries: Delivery[], concurrency = 1) {
   await resetDb();

@@ -16,7 +16,9 @@ import { action as ordersDelete } from "~/routes/webhooks.orders.delete";
 import { action as ordersEdited } from "~/routes/webhooks.orders.edited";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
+import { expect } from "vitest";
 import { callAction, signedWebhook, type WebhookOptions } from "../../support/webhooks";
+import type { Delivery } from "./store";
 
 export const ROUTES = {
   "orders/create": ordersCreate,
@@ -82,4 +84,29 @@ export async function ledgerDump(shop: string): Promise<Record<string, string[]>
       .sort();
   }
   return dump;
+}
+
+/** Delivers each item; a failure (5xx or thrown) is retried after the rest, as Shopify does. */
+export async function deliverAll(deliveries: Delivery[], concurrency = 1): Promise<void> {
+  let queue = deliveries;
+  for (let round = 0; queue.length && round < 5; round += 1) {
+    const failed: Delivery[] = [];
+    for (let start = 0; start < queue.length; start += concurrency) {
+      const batch = queue.slice(start, start + concurrency);
+      await Promise.all(
+        batch.map(async (delivery) => {
+          try {
+            const response = await deliver(delivery.topic, delivery.body, { webhookId: delivery.webhookId });
+            if (response.status >= 500) failed.push(delivery);
+            else expect([delivery.topic, response.status]).toEqual([delivery.topic, 200]);
+          } catch (error) {
+            if (error instanceof Error && /not registered yet/.test(error.message)) failed.push(delivery);
+            else throw error;
+          }
+        }),
+      );
+    }
+    queue = failed;
+  }
+  expect(queue.map((delivery) => delivery.topic)).toEqual([]);
 }
