@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, ButtonGroup, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
-import { useState } from "react";
 import { cohortsQuery, filtersOf, METRICS, metricOf, type CohortView } from "~/analytics/cohorts-query";
 import { getCohortsView } from "~/analytics/cohorts.server";
 import { readProjections } from "~/analytics/projections.server";
@@ -10,7 +9,7 @@ import { requireShop } from "~/auth/shop-context.server";
 import { FreshnessLine } from "~/components/analytics/Freshness";
 import { heatColor } from "~/components/analytics/heatmap";
 import { ClientLineChart } from "~/components/charts/ClientLineChart";
-import { downloadCsv } from "~/components/csv-download";
+import { useCsvDownload } from "~/components/csv-download";
 import { count, money } from "~/components/format";
 import db from "~/db.server";
 
@@ -256,8 +255,7 @@ export default function Cohorts() {
   const { shop, query, metric, table, options, formula, freshness, projection } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
+  const { download, exporting, exportError, clearError } = useCsvDownload();
 
   const header = (
     <Box paddingBlockEnd="200">
@@ -272,17 +270,7 @@ export default function Cohorts() {
       </Page>
     );
   }
-  const exportCsv = async () => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      await downloadCsv(`/app/cohorts.csv?${params.toString()}`, "cohorts.csv");
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : "The export failed");
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportCsv = () => download(`/app/cohorts.csv?${params.toString()}`, "cohorts.csv");
   const rowsWithData = table.rows.filter((r) => r.cells.some((c) => c));
   const selected = query.show ? query.show.split(",") : rowsWithData.slice(-6).map((r) => r.cohort);
   const series = rowsWithData.filter((r) => selected.includes(r.cohort)).map((r) => ({
@@ -300,7 +288,7 @@ export default function Cohorts() {
       secondaryActions={[{ content: "Export CSV", onAction: exportCsv, loading: exporting }]}>
       {header}
       <Layout>
-        {exportError ? <Layout.Section><Banner tone="critical" title="Export failed" onDismiss={() => setExportError(null)}><p>{exportError}</p></Banner></Layout.Section> : null}
+        {exportError ? <Layout.Section><Banner tone="critical" title="Export failed" onDismiss={clearError}><p>{exportError}</p></Banner></Layout.Section> : null}
         <Layout.Section>
           <Card><Filters options={options} query={query} /></Card>
         </Layout.Section>

@@ -5,7 +5,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, DropZone, EmptyState, Ind
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireShop } from "~/auth/shop-context.server";
-import { downloadCsv } from "~/components/csv-download";
+import { useCsvDownload } from "~/components/csv-download";
 import { count, money } from "~/components/format";
 import { componentVersions, saveComponentVersion } from "~/costs/components.server";
 import { importVariantCostCsv, type CsvError } from "~/costs/csv.server";
@@ -180,7 +180,7 @@ export default function CogsPage() {
   const recompute = useFetcher();
   const [search, setSearch] = useState(query.q);
   const [file, setFile] = useState<File | null>(null);
-  const [exportError, setExportError] = useState<string | null>(null);
+  const { download, exportError } = useCsvDownload();
   const [percent, setPercent] = useState(defaultCogs?.percent ?? "");
   const [defaultFrom, setDefaultFrom] = useState(defaultCogs?.validFrom ?? today);
   const goTo = (next: Record<string, string | null>) => {
@@ -196,14 +196,7 @@ export default function CogsPage() {
   return (
     <Page title="COGS per variant" subtitle={`${count(total)} ${total === 1 ? "variant" : "variants"} · unit costs in ${shop.currency}, effective-dated`} backAction={{ content: "Costs", url: "/app/costs" }}
       primaryAction={{ content: "Import costs from Shopify", loading: shopify.state !== "idle", onAction: () => shopify.submit({ intent: "import-shopify" }, { method: "post" }) }}
-      secondaryActions={[{ content: "Export CSV", onAction: async () => {
-        setExportError(null);
-        try {
-          await downloadCsv("/app/costs/export/variant-costs", "variant-costs.csv");
-        } catch (error) {
-          setExportError(error instanceof Error ? error.message : "The export failed");
-        }
-      } }]}>
+      secondaryActions={[{ content: "Export CSV", onAction: () => download("/app/costs/export/variant-costs", "variant-costs.csv") }]}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

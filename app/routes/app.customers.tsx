@@ -12,7 +12,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, EmptyState, IndexTable, I
 import { useState } from "react";
 import { z } from "zod";
 import { requireShop } from "~/auth/shop-context.server";
-import { downloadCsv } from "~/components/csv-download";
+import { useCsvDownload } from "~/components/csv-download";
 import { count, dateInZone, money } from "~/components/format";
 import { atRiskUnavailableReason } from "~/customers/activity.server";
 import { customerCard, PROTECTED_SEARCH_MESSAGE, resolveCustomerQuery } from "~/customers/card.server";
@@ -224,8 +224,7 @@ function FlaggedList({ data }: { data: Data }) {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const [exportError, setExportError] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
+  const { download, exporting, exportError, clearError } = useCsvDownload();
   const goTo = (next: Record<string, string | null>) => {
     const search = new URLSearchParams(params);
     search.delete("q");
@@ -236,17 +235,7 @@ function FlaggedList({ data }: { data: Data }) {
     navigate(`?${search.toString()}`, { preventScrollReset: true });
   };
   const tabs = FLAG_KINDS.map((kind) => ({ id: kind, content: `${FLAG_LABELS[kind]} (${count(flagged.counts[kind])})` }));
-  const exportCsv = async (kind: CustomerFlagKind | null) => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      await downloadCsv(`/app/customers.csv${kind ? `?flag=${kind}` : ""}`, "flagged-customers.csv");
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : "The export failed");
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportCsv = (kind: CustomerFlagKind | null) => download(`/app/customers.csv${kind ? `?flag=${kind}` : ""}`, "flagged-customers.csv");
   return (
     <Card padding="0">
       <Box padding="400">
@@ -271,7 +260,7 @@ function FlaggedList({ data }: { data: Data }) {
       </Box>
       {exportError ? (
         <Box paddingInline="400" paddingBlockEnd="400">
-          <Banner tone="critical" title="Export failed" onDismiss={() => setExportError(null)}>
+          <Banner tone="critical" title="Export failed" onDismiss={clearError}>
             <p>{exportError}</p>
           </Banner>
         </Box>

@@ -2,12 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import type { BadgeProps } from "@shopify/polaris";
 import { Badge, Banner, BlockStack, Box, Button, ButtonGroup, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { useState } from "react";
 import { getLtvCacView, horizonOf } from "~/analytics/ltv-cac.server";
 import { LTV_CAC_HORIZONS } from "~/analytics/ltv-cac-options";
 import { requireShop } from "~/auth/shop-context.server";
 import { FreshnessLine } from "~/components/analytics/Freshness";
-import { downloadCsv } from "~/components/csv-download";
+import { useCsvDownload } from "~/components/csv-download";
 import { count, money } from "~/components/format";
 import db from "~/db.server";
 import { channelLabel } from "~/domain/analytics";
@@ -64,8 +63,7 @@ export default function LtvCac() {
   const { shop, horizon, report, spendRows, freshness, computed } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
+  const { download, exporting, exportError, clearError } = useCsvDownload();
   const header = <Box paddingBlockEnd="200"><FreshnessLine freshness={freshness} timeZone={shop.ianaTimezone} /></Box>;
   if (!computed || !report) {
     return (
@@ -91,17 +89,7 @@ export default function LtvCac() {
   // spendKnown is absent from snapshots computed before it existed: treat those as known, as they were.
   const noSpend = report.rows.filter((r) => r.channel !== null && r.spendKnown === false && r.customers > 0);
   const unknownCac = <span title="No marketing spend is mapped to this channel, so its CAC is unknown">–</span>;
-  const exportCsv = async (table: "ltv" | "cac") => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      await downloadCsv(`/app/ltv-cac.csv?horizon=${horizon}&table=${table}`, `ltv-cac-${table}.csv`);
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : "The export failed");
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportCsv = (table: "ltv" | "cac") => download(`/app/ltv-cac.csv?horizon=${horizon}&table=${table}`, `ltv-cac-${table}.csv`);
   const td: React.CSSProperties = { padding: "6px 10px", textAlign: "right", whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums", borderTop: "1px solid var(--p-color-border-secondary)" };
   const thStyle: React.CSSProperties = { ...td, borderTop: 0, fontWeight: 600 };
   return (
@@ -109,7 +97,7 @@ export default function LtvCac() {
       secondaryActions={[{ content: "Export LTV:CAC CSV", onAction: () => exportCsv("ltv"), loading: exporting }, { content: "Export CAC CSV", onAction: () => exportCsv("cac") }]}>
       {header}
       <Layout>
-        {exportError ? <Layout.Section><Banner tone="critical" title="Export failed" onDismiss={() => setExportError(null)}><p>{exportError}</p></Banner></Layout.Section> : null}
+        {exportError ? <Layout.Section><Banner tone="critical" title="Export failed" onDismiss={clearError}><p>{exportError}</p></Banner></Layout.Section> : null}
         <Layout.Section variant="fullWidth">
           <Card>
             <BlockStack gap="300">

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, Link, Page, Text } from "@shopify/polaris";
-import { useState } from "react";
 import { z } from "zod";
 import { listOrders } from "~/analytics/orders.server";
 import { requireShop } from "~/auth/shop-context.server";
-import { downloadCsv } from "~/components/csv-download";
+import { useCsvDownload } from "~/components/csv-download";
 import { count, dateInZone, money } from "~/components/format";
 import db from "~/db.server";
 import { gidNumber } from "~/domain/ledger/gid";
@@ -47,8 +46,7 @@ export default function Orders() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const [exportError, setExportError] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
+  const { download, exporting, exportError, clearError } = useCsvDownload();
   const goTo = (next: Record<string, string | null>) => {
     const search = new URLSearchParams(params);
     for (const [key, value] of Object.entries(next)) {
@@ -57,17 +55,7 @@ export default function Orders() {
     }
     navigate(`?${search.toString()}`);
   };
-  const exportCsv = async () => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      await downloadCsv(`/app/orders.csv${customer ? `?customer=${encodeURIComponent(customer)}` : ""}`, "orders.csv");
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : "The export failed");
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportCsv = () => download(`/app/orders.csv${customer ? `?customer=${encodeURIComponent(customer)}` : ""}`, "orders.csv");
 
   return (
     <Page
@@ -78,7 +66,7 @@ export default function Orders() {
     >
       <BlockStack gap="400">
         {exportError ? (
-          <Banner tone="critical" title="Export failed" onDismiss={() => setExportError(null)}>
+          <Banner tone="critical" title="Export failed" onDismiss={clearError}>
             <p>{exportError}</p>
           </Banner>
         ) : null}

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, EmptyState, Page, Text } from "@shopify/polaris";
-import { useState } from "react";
 import { getSegmentsView } from "~/analytics/segments.server";
 import { requireShop } from "~/auth/shop-context.server";
 import { FreshnessLine } from "~/components/analytics/Freshness";
-import { downloadCsv } from "~/components/csv-download";
+import { useCsvDownload } from "~/components/csv-download";
 import { count, money } from "~/components/format";
 import db from "~/db.server";
 
@@ -62,8 +61,7 @@ function SegmentTableView({ rows, shop, total }: { rows: Row[]; shop: Data["shop
 
 export default function Segments() {
   const { shop, table, freshness } = useLoaderData<typeof loader>();
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
+  const { download, exporting, exportError, clearError } = useCsvDownload();
   const header = <Box paddingBlockEnd="200"><FreshnessLine freshness={freshness} timeZone={shop.ianaTimezone} /></Box>;
   if (!table) {
     return (
@@ -73,24 +71,14 @@ export default function Segments() {
       </Page>
     );
   }
-  const exportCsv = async () => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      await downloadCsv("/app/segments.csv", "segments.csv");
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : "The export failed");
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportCsv = () => download("/app/segments.csv", "segments.csv");
   return (
     <Page title="Segments" fullWidth subtitle={`${count(table.total.customers)} customers · lifetime figures · ${shop.currency}`}
       secondaryActions={[{ content: "Export CSV", onAction: exportCsv, loading: exporting, disabled: table.total.customers === 0 },
         { content: "Thresholds", url: "/app/settings" }]}>
       {header}
       <BlockStack gap="400">
-        {exportError ? <Banner tone="critical" title="Export failed" onDismiss={() => setExportError(null)}><p>{exportError}</p></Banner> : null}
+        {exportError ? <Banner tone="critical" title="Export failed" onDismiss={clearError}><p>{exportError}</p></Banner> : null}
         {table.total.customers === 0 ? (
           <Card><EmptyState heading="No customers yet" image=""><p>Segments appear once customers have placed orders and their margins are computed.</p></EmptyState></Card>
         ) : null}
