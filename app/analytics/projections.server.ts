@@ -1,5 +1,5 @@
 /**
- * Predicted CM-LTV per cohort (app/domain/clv/cohort-projection.ts), computed in the analytics refresh
+ * Predicted CM-LTV per cohort and per segment row (app/domain/clv/cohort-projection.ts), computed in the analytics refresh
  * from the value events it has already loaded and stored as the "projections" snapshot row beside the
  * other views, so the Cohorts page and the customer flags read it without fitting anything.
  *
@@ -21,10 +21,10 @@ export type ProjectionsPayload =
   | { status: "unavailable"; message: string; ms: number };
 
 /** Never throws: a model that cannot be fitted gives an "unavailable" payload with the reason. */
-export function computeProjections(input: CohortProjectionInput, shopId: string): ProjectionsPayload {
+export function computeProjections(input: CohortProjectionInput, shopId: string, segments?: ReadonlyMap<string, readonly string[]>): ProjectionsPayload {
   const started = performance.now();
   try {
-    const projections = projectCohorts(input, { horizonMonths: PROJECTION_MONTHS, level: 0.8 });
+    const projections = projectCohorts(input, { horizonMonths: PROJECTION_MONTHS, level: 0.8, segments });
     return { status: "ready", ms: Math.round(performance.now() - started), ...projections };
   } catch (error) {
     const ms = Math.round(performance.now() - started);

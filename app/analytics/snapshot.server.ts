@@ -18,7 +18,7 @@ import type {
   SegmentTable, SegmentThresholds,
 } from "~/domain/analytics";
 import {
-  buildCohortTable, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable, customerFlags, prepareAnalytics,
+  buildCohortTable, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable, customerFlags, prepareAnalytics, segmentKeysByCustomer,
 } from "~/domain/analytics";
 import { ranker, shareCount } from "~/domain/analytics/behaviour";
 import { moneyFormatter } from "~/domain/analytics/text";
@@ -141,8 +141,11 @@ export interface ViewInputs {
   spend: MarketingSpend[];
 }
 
-/** Every view from one prepared base (pure apart from the clock-free inputs given). */
-export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs): ViewPayloads {
+/**
+ * Every view from one prepared base (pure apart from the clock-free inputs given), and each customer's
+ * segment rows for the per-segment projection (not stored: the projection consumes them).
+ */
+export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs): { views: ViewPayloads; segmentKeys: Map<string, string[]> } {
   const currency = inputs.shop.currency;
   const table = buildCohortTable(base);
   const customers = buildCustomerFacts(base, orders);
@@ -164,7 +167,7 @@ export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[],
   revenue.sort();
   margin.sort();
   const top = shareCount(n, inputs.thresholds.highValueTopShareBps);
-  return {
+  const views: ViewPayloads = {
     cohorts: { table: jsonCohortTable(table), formula: buildFormulaView(base, { currency }), options: filterOptions(base), customers: n },
     segments: { table: segments },
     "ltv-cac": { reports, spendRows: inputs.spend.length, vertical: inputs.vertical },
@@ -173,6 +176,7 @@ export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[],
       revenue: Array.from(revenue), contributionMargin: Array.from(margin),
     },
   };
+  return { views, segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }) };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -261,9 +265,10 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const loaded = performance.now();
     const base = prepareAnalytics(input);
     const prepared = performance.now();
-    const views = computeViews(base, orders, inputs);
+    const { views, segmentKeys } = computeViews(base, orders, inputs);
     const viewsDone = performance.now();
-    const projections = computeProjections(input, shopId); // the predictive model, read by the Cohorts page and the at-risk flag
+    // The predictive model, read by the Cohorts and Segments pages and the at-risk flag.
+    const projections = computeProjections(input, shopId, segmentKeys);
     const projected = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
     // seconds at 1M orders: too slow for a page load, and a second pass over the ledger here).

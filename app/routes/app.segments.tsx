@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, EmptyState, Page, Text } from "@shopify/polaris";
-import { getSegmentsView } from "~/analytics/segments.server";
+import { getSegmentsView, type SegmentPredictions } from "~/analytics/segments.server";
 import { requireShop } from "~/auth/shop-context.server";
 import { FreshnessLine } from "~/components/analytics/Freshness";
 import { useCsvDownload } from "~/components/csv-download";
 import { count, money } from "~/components/format";
 import db from "~/db.server";
+import { segmentRowKey } from "~/domain/analytics";
 
 export const meta: MetaFunction = () => [{ title: "Segments · Margin LTV" }];
 
@@ -21,10 +22,31 @@ type Row = NonNullable<Data["table"]>["total"];
 
 const pct = (bps: number | null) => (bps === null ? "–" : `${(bps / 100).toFixed(1)}%`);
 
-function SegmentTableView({ rows, shop, total }: { rows: Row[]; shop: Data["shop"]; total?: Row }) {
+/** "Oct 2027" from the local date "2027-10-31". */
+const monthLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
+
+type Ready = Extract<SegmentPredictions, { status: "ready" }>;
+
+function PredictedCell({ row, predictions, shop, style }: { row: Row; predictions: Ready | null; shop: Data["shop"]; style: React.CSSProperties }) {
+  const p = predictions?.rows[segmentRowKey(row)];
+  if (!predictions || !p) return <td style={style}>–</td>;
+  const interval = p.lower === null || p.upper === null ? null : `${money(p.lower, shop)} – ${money(p.upper, shop)}`;
+  const label = `${row.label}: predicted ${money(p.estimate, shop)} per customer by the end of ${monthLabel(predictions.horizonEnd)}` +
+    (interval ? ` (${Math.round(predictions.level * 100)}% interval ${interval})` : "");
+  return (
+    <td style={{ ...style, fontStyle: "italic" }} data-predicted="true" title={label} aria-label={label}>
+      <div style={{ color: p.estimate < 0 ? "var(--p-color-text-critical)" : undefined }}>{money(p.estimate, shop)}</div>
+      {interval ? <div style={{ fontSize: 11, color: "var(--p-color-text-secondary)" }}>{interval}</div> : null}
+    </td>
+  );
+}
+
+function SegmentTableView({ rows, shop, total, predictions }: { rows: Row[]; shop: Data["shop"]; total?: Row; predictions: Ready | null }) {
   const m = (v: number | null) => (v === null ? "–" : money(v, shop));
   const cellStyle: React.CSSProperties = { padding: "6px 10px", textAlign: "right", whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums", borderTop: "1px solid var(--p-color-border-secondary)" };
-  const headings = ["Segment", "Customers", "Share of revenue", "Share of margin", "CM-LTV", "Revenue LTV", "CM per order", "Return rate", "Discount load", "Contacts / order"];
+  const headings = ["Segment", "Customers", "Share of revenue", "Share of margin", "CM-LTV",
+    predictions ? `Predicted CM-LTV by ${monthLabel(predictions.horizonEnd)}` : "Predicted CM-LTV",
+    "Revenue LTV", "CM per order", "Return rate", "Discount load", "Contacts / order"];
   const line = (s: Row, strong = false) => (
     <tr key={s.key} style={{ background: s.highlight ? "var(--p-color-bg-surface-warning)" : undefined, fontWeight: strong ? 650 : undefined }}>
       <td style={{ ...cellStyle, textAlign: "left", whiteSpace: "normal", minWidth: 160 }}>
@@ -37,6 +59,7 @@ function SegmentTableView({ rows, shop, total }: { rows: Row[]; shop: Data["shop
       <td style={cellStyle}>{pct(s.revenueShareBps)}</td>
       <td style={cellStyle}>{pct(s.marginShareBps)}</td>
       <td style={{ ...cellStyle, color: s.cmLtv !== null && s.cmLtv < 0 ? "var(--p-color-text-critical)" : undefined }}>{m(s.cmLtv)}</td>
+      <PredictedCell row={s} predictions={predictions} shop={shop} style={cellStyle} />
       <td style={cellStyle}>{m(s.revenueLtv)}</td>
       <td style={cellStyle}>{m(s.cmPerOrder)}</td>
       <td style={cellStyle}>{pct(s.returnRateBps)}</td>
@@ -59,8 +82,24 @@ function SegmentTableView({ rows, shop, total }: { rows: Row[]; shop: Data["shop
   );
 }
 
+function PredictionLegend({ predictions }: { predictions: Data["predictions"] }) {
+  if (!predictions) return null;
+  if (predictions.status === "unavailable") {
+    return <Text as="p" variant="bodySm" tone="subdued">No predicted CM-LTV yet: {predictions.message}</Text>;
+  }
+  return (
+    <Text as="p" variant="bodySm" tone="subdued">
+      <em>Predicted CM-LTV</em> is what a segment&apos;s customers have earned so far plus the margin the model (BG/NBD × Gamma-Gamma, as on
+      the <RemixLink to="/app/model">Model</RemixLink> page) expects from them by {predictions.horizonEnd}, undiscounted, with its{" "}
+      {Math.round(predictions.level * 100)}% interval below it. The interval reflects how well the history pins the model down, not the
+      noise of actual orders.{predictions.intervalMessage ? ` ${predictions.intervalMessage}` : ""}
+    </Text>
+  );
+}
+
 export default function Segments() {
-  const { shop, table, freshness } = useLoaderData<typeof loader>();
+  const { shop, table, predictions, freshness } = useLoaderData<typeof loader>();
+  const ready = predictions?.status === "ready" ? predictions : null;
   const { download, exporting, exportError, clearError } = useCsvDownload();
   const header = <Box paddingBlockEnd="200"><FreshnessLine freshness={freshness} timeZone={shop.ianaTimezone} /></Box>;
   if (!table) {
@@ -89,6 +128,7 @@ export default function Segments() {
             </BlockStack>
           </Banner>
         ) : null}
+        {table.total.customers > 0 ? <PredictionLegend predictions={predictions} /> : null}
         {table.total.customers > 0 ? table.groups.map((group) => (
           <Card key={group.dimension}>
             <BlockStack gap="200">
@@ -96,7 +136,7 @@ export default function Segments() {
               {group.dimension === "behaviour" ? (
                 <Text as="p" variant="bodySm" tone="subdued">Behaviour segments overlap: a customer can be in several, so shares do not add up to 100%. <RemixLink to="/app/settings">Thresholds</RemixLink></Text>
               ) : null}
-              <SegmentTableView rows={group.segments.slice(0, 50)} shop={shop} total={table.total} />
+              <SegmentTableView rows={group.segments.slice(0, 50)} shop={shop} total={table.total} predictions={ready} />
               {group.segments.length > 50 ? <Text as="p" variant="bodySm" tone="subdued">The 50 largest of {count(group.segments.length)} segments; the CSV has them all.</Text> : null}
             </BlockStack>
           </Card>

@@ -61,9 +61,10 @@ export default async function run(args: string[]): Promise<number> {
     const snapshot = (await snapshots.readSnapshot(db, shop.id, "cohorts"))!;
     tables = [{ name: "cohorts", ...cohortCsv(snapshot.payload.table, metricOf(metric as "cm"), shop) }];
   } else if (report === "segments") {
-    const { segmentCsv } = await import("~/analytics/segments.server");
+    const { segmentCsv, segmentPredictions } = await import("~/analytics/segments.server");
+    const { readProjections } = await import("~/analytics/projections.server");
     const snapshot = (await snapshots.readSnapshot(db, shop.id, "segments"))!;
-    tables = [{ name: "segments", ...segmentCsv(snapshot.payload.table, shop) }];
+    tables = [{ name: "segments", ...segmentCsv(snapshot.payload.table, shop, segmentPredictions(await readProjections(db, shop.id))) }];
   } else {
     const { horizonOf, ltvCacCsv } = await import("~/analytics/ltv-cac.server");
     const snapshot = (await snapshots.readSnapshot(db, shop.id, "ltv-cac"))!;

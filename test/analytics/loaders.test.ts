@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { saveAnalyticsSettings } from "~/analytics/settings.server";
 import { refreshAnalytics } from "~/analytics/snapshot.server";
+import { segmentCsv } from "~/analytics/segments.server";
 import { DEFAULT_SEGMENT_THRESHOLDS } from "~/domain/analytics";
 import { loader as cohortsLoader } from "~/routes/app.cohorts";
 import { loader as cohortsCsv } from "~/routes/app.cohorts[.csv]";
@@ -122,6 +123,21 @@ describe("Segments loader", () => {
       expect(csv[i + 1][8]).toBe(s.cmLtv === null ? "" : (s.cmLtv / 100).toFixed(2));
       expect(csv[i + 1][14]).toBe(s.highlight ?? "");
     });
+  });
+});
+
+describe("Segments CSV with predictions", () => {
+  it("adds the predicted CM-LTV, its interval's ends and the date it runs to; blank where a row has none", async () => {
+    const { table } = await call(segmentsLoader, "/app/segments");
+    const predictions = {
+      status: "ready" as const, horizonEnd: "2027-07-31", level: 0.8, intervalMessage: null,
+      rows: { all: { key: "all", customers: 4, nonPositiveMarginCustomers: 1, observedToDate: 1275, estimate: 2140, lower: 1990, upper: 2305 } },
+    };
+    const { header, rows } = segmentCsv(table!, { currency: "USD", currencyDigits: 2 }, predictions);
+    expect(header.slice(15)).toEqual(["predicted_cm_ltv_USD", "predicted_lower_80_USD", "predicted_upper_80_USD", "predicted_to"]);
+    expect(rows[0].slice(15)).toEqual(["21.40", "19.90", "23.05", "2027-07-31"]);
+    expect(rows[1].slice(15)).toEqual(["", "", "", ""]);
+    expect(segmentCsv(table!, { currency: "USD", currencyDigits: 2 }, { status: "unavailable", message: "no" }).header.length).toBe(15);
   });
 });
 

@@ -116,6 +116,35 @@ describe("analytics pages", () => {
     expect(screen.getByRole("heading", { name: "Country" })).toBeTruthy();
   });
 
+  it("shows each segment's predicted CM-LTV with its interval, and a dash where the model has no row for a segment", async () => {
+    const data = await load(segmentsLoader, "/app/segments");
+    const row = { customers: 4, nonPositiveMarginCustomers: 0, observedToDate: 1275 };
+    const predictions = {
+      status: "ready", horizonEnd: "2027-07-31", level: 0.8, intervalMessage: null,
+      rows: { all: { ...row, key: "all", estimate: 2140, lower: 1990, upper: 2305 }, "country:GB": { ...row, key: "country:GB", customers: 1, estimate: -1320, lower: null, upper: null } },
+    };
+    await renderPage("/app/segments", Segments, { ...data, predictions });
+    const country = (await screen.findByRole("heading", { name: "Country" })).closest("div")!.parentElement!;
+    expect(country.textContent).toContain("Predicted CM-LTV by Jul 2027");
+    const gb = [...document.querySelectorAll("td[data-predicted]")].find((td) => td.getAttribute("title")?.startsWith("GB:")) as HTMLElement | undefined;
+    expect(gb?.textContent).toBe("-$13.20");
+    expect(gb?.title).toBe("GB: predicted -$13.20 per customer by the end of Jul 2027");
+    const total = [...document.querySelectorAll("td[data-predicted]")].find((td) => td.getAttribute("title")?.startsWith("All customers:")) as HTMLElement;
+    expect(total.textContent).toBe("$21.40$19.90 – $23.05");
+    expect(total.title).toBe("All customers: predicted $21.40 per customer by the end of Jul 2027 (80% interval $19.90 – $23.05)");
+    // Segments the model has no row for (none of its customers bought before the calibration end) show a dash.
+    const us = screen.getAllByText("US")[0].closest("tr")!;
+    expect(us.querySelectorAll("td")[5].textContent).toBe("–");
+    expect(screen.getByText(/expects from them by 2027-07-31, undiscounted, with its 80% interval/)).toBeTruthy();
+  });
+
+  it("says why segments have no prediction when the model cannot be fitted", async () => {
+    const data = await load(segmentsLoader, "/app/segments");
+    await renderPage("/app/segments", Segments, { ...data, predictions: { status: "unavailable", message: "The history does not identify the purchase model yet." } });
+    expect(await screen.findByText("No predicted CM-LTV yet: The history does not identify the purchase model yet.")).toBeTruthy();
+    expect(document.querySelectorAll("td[data-predicted]").length).toBe(0);
+  });
+
   it("renders LTV:CAC bands", async () => {
     await renderPage("/app/ltv-cac?horizon=3", LtvCac, await load(ltvCacLoader, "/app/ltv-cac?horizon=3"));
     expect((await screen.findAllByText("Fragile")).length).toBeGreaterThan(0);

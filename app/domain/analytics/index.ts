@@ -17,7 +17,7 @@ export {
 } from "./thresholds";
 export { BEHAVIOUR_SEGMENTS, type BehaviourSegment } from "./behaviour";
 export {
-  behaviourLabel, buildSegmentTable, DIMENSION_LABELS,
+  behaviourLabel, buildSegmentTable, DIMENSION_LABELS, segmentKeysByCustomer, segmentRowKey,
   type SegmentDimension, type SegmentGroup, type SegmentRow, type SegmentTable,
 } from "./segments";
 export {

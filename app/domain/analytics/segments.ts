@@ -234,10 +234,33 @@ function rankGroup(accs: Acc[], rows: SegmentRow[], total: SegmentRow, t: Segmen
   });
 }
 
+const ACQUISITION_DIMENSIONS: readonly SegmentDimension[] = ["channel", "firstDiscountCode", "country", "firstProduct"];
+
+/** A segment row's key across dimensions ("channel:web", "behaviour:high_return"; "all" for the total), as projections name it. */
+export const segmentRowKey = (row: Pick<SegmentRow, "dimension" | "key">): string => (row.dimension === "all" ? "all" : `${row.dimension}:${row.key}`);
+
+/**
+ * The rows of the segment table each customer counts in (the total row included), by customer id:
+ * the groups the per-segment projection values (cohort-projection.ts), with the table's own rules.
+ */
+export function segmentKeysByCustomer(customers: readonly CustomerFacts[], options: { thresholds?: Partial<SegmentThresholds> } = {}): Map<string, string[]> {
+  const t = withDefaults(options.thresholds);
+  const ctx = behaviourContext(customers, t);
+  const codes = new Map<string, string>();
+  const out = new Map<string, string[]>();
+  for (const c of customers) {
+    const keys = ["all"];
+    for (const dimension of ACQUISITION_DIMENSIONS) keys.push(segmentRowKey({ dimension, key: acquisitionKey(dimension, c, codes) }));
+    for (const s of behaviourSegmentsOf(c, ctx)) keys.push(segmentRowKey({ dimension: "behaviour", key: s }));
+    out.set(c.customerId, keys);
+  }
+  return out;
+}
+
 export function buildSegmentTable(customers: readonly CustomerFacts[], options: { thresholds?: Partial<SegmentThresholds> } = {}): SegmentTable {
   const t = withDefaults(options.thresholds);
   const all = new Acc("all", "All customers");
-  const acquisition: SegmentDimension[] = ["channel", "firstDiscountCode", "country", "firstProduct"];
+  const acquisition = ACQUISITION_DIMENSIONS;
   const maps = acquisition.map(() => new Map<string, Acc>());
   const behaviour = BEHAVIOUR_SEGMENTS.map((s) => new Acc(s, behaviourLabel(s, t)));
   const behaviourIndex = new Map(BEHAVIOUR_SEGMENTS.map((s, i) => [s, i]));

@@ -12,6 +12,10 @@
  *   observed part.
  * Horizons are calendar months after the current one, shared by every cohort: month M (the current
  * month) .. M + horizonMonths - 1. Time unit: weeks, calibration end: the day before asOf's local day.
+ *
+ * Segments (optional): the same sum for the customers of each segment row (a customer counts in every
+ * row it belongs to), at the last horizon only: the Segments page's "predicted CM-LTV by <month>".
+ * They share the portfolio with the cohorts, so they add no model evaluations, only their leaves.
  */
 import type { ValueEvent } from "../value-events";
 import { monthKey, monthOfDay, parseMonthKey } from "../analytics/calendar";
@@ -35,6 +39,8 @@ export interface CohortProjectionOptions {
   horizonMonths?: number;
   /** Interval coverage, default 0.8. */
   level?: number;
+  /** Segment row keys per customer id (segments.ts segmentKeysByCustomer): also project those rows. */
+  segments?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface ProjectedCell {
@@ -55,6 +61,18 @@ export interface CohortProjection {
   cells: ProjectedCell[];
 }
 
+/** A segment row's predicted cumulative CM per customer by the end of the last projected month. */
+export interface SegmentProjection {
+  /** segmentRowKey of the row ("channel:web", "all"). */
+  key: string;
+  customers: number;
+  nonPositiveMarginCustomers: number;
+  observedToDate: number;
+  estimate: number;
+  lower: number | null;
+  upper: number | null;
+}
+
 export interface FittedModel {
   timeUnit: "weeks";
   calibrationEnd: string;
@@ -70,11 +88,17 @@ export interface CohortProjections {
   intervalMessage: string | null;
   model: FittedModel;
   cohorts: CohortProjection[];
+  /** Segment rows (empty without the `segments` option), valued to the end of `segmentHorizonEnd`'s day. */
+  segments: SegmentProjection[];
+  /** The last day of the last projected month (local date). */
+  segmentHorizonEnd: string;
   /** Customers whose repeat orders lose money: valued at their own mean margin, counted here. */
   nonPositiveMarginCustomers: number;
 }
 
 const WEEK = 7;
+/** Prefix of segment groups in the shared portfolio (cohort groups are bare "YYYY-MM" keys). */
+const SEGMENT_GROUP = "segment:";
 
 /** First day number of a month index. */
 function firstDayOfMonth(month: number): number {
@@ -107,26 +131,45 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
   const horizons = Array.from({ length: horizonMonths }, (_, j) => (firstDayOfMonth(current + j + 1) - 1 - calibrationEnd) / WEEK);
 
   const cohortOf = new Map<string, number>();
-  const grouped: GroupedCustomer[] = summaries.map((s) => {
+  const grouped: GroupedCustomer[] = [];
+  for (const s of summaries) {
     const month = monthOfDay(dayNumberOf(s.firstPurchase));
     cohortOf.set(s.customerId, month);
-    return { frequency: s.frequency, recency: s.recency, T: s.T, monetaryValue: s.monetaryValue, group: monthKey(month) };
-  });
-  // Observed margin to date per cohort: every event of its customers, as the observed cells count them.
-  const observed = new Map<number, number>();
+    const rfm = { frequency: s.frequency, recency: s.recency, T: s.T, monetaryValue: s.monetaryValue };
+    grouped.push({ ...rfm, group: monthKey(month) });
+    for (const key of options.segments?.get(s.customerId) ?? []) grouped.push({ ...rfm, group: SEGMENT_GROUP + key });
+  }
+  // Observed margin to date per customer: every event of the model's customers, as the observed cells count them.
+  const observedOf = new Map<string, number>();
   for (const e of input.events) {
-    if (e.customerId === null) continue;
-    const month = cohortOf.get(e.customerId);
-    if (month === undefined || toDay(e.at) > calibrationEnd) continue;
-    observed.set(month, (observed.get(month) ?? 0) + e.contributionMargin);
+    if (e.customerId === null || !cohortOf.has(e.customerId) || toDay(e.at) > calibrationEnd) continue;
+    observedOf.set(e.customerId, (observedOf.get(e.customerId) ?? 0) + e.contributionMargin);
+  }
+  const observed = new Map<string, number>();
+  for (const [customerId, margin] of observedOf) {
+    const cohort = monthKey(cohortOf.get(customerId)!);
+    observed.set(cohort, (observed.get(cohort) ?? 0) + margin);
+    for (const key of options.segments?.get(customerId) ?? []) observed.set(SEGMENT_GROUP + key, (observed.get(SEGMENT_GROUP + key) ?? 0) + margin);
   }
 
   const result = projectGroups(bg, gg, grouped, { horizons, level: options.level });
   const round = (v: number | null) => (v === null ? null : Math.round(v));
+  const segments = result.groups
+    .filter((g) => g.group.startsWith(SEGMENT_GROUP))
+    .map((g): SegmentProjection => {
+      const toDate = (observed.get(g.group) ?? 0) / g.customers;
+      const last = g.points[g.points.length - 1];
+      return {
+        key: g.group.slice(SEGMENT_GROUP.length), customers: g.customers, nonPositiveMarginCustomers: g.nonPositiveMarginCustomers,
+        observedToDate: Math.round(toDate), estimate: Math.round(toDate + last.estimate),
+        lower: round(last.lower === null ? null : toDate + last.lower), upper: round(last.upper === null ? null : toDate + last.upper),
+      };
+    });
   const cohorts = result.groups
+    .filter((g) => !g.group.startsWith(SEGMENT_GROUP))
     .map((g): CohortProjection => {
       const month = parseMonthKey(g.group);
-      const toDate = (observed.get(month) ?? 0) / g.customers;
+      const toDate = (observed.get(g.group) ?? 0) / g.customers;
       return {
         cohort: g.group,
         customers: g.customers,
@@ -152,6 +195,8 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
       gammaGamma: { params: gg.params, converged: gg.converged },
     },
     cohorts,
+    segments,
+    segmentHorizonEnd: dayString(firstDayOfMonth(current + horizonMonths) - 1),
     nonPositiveMarginCustomers: cohorts.reduce((s, c) => s + c.nonPositiveMarginCustomers, 0),
   };
 }

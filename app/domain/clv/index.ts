@@ -89,5 +89,6 @@ export {
   type CohortProjections,
   type FittedModel,
   type ProjectedCell,
+  type SegmentProjection,
 } from "./cohort-projection";
 export { customerActivity, type ActivityOptions } from "./activity";

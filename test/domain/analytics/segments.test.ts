@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SegmentTable } from "~/domain/analytics";
-import { DEFAULT_SEGMENT_THRESHOLDS, SEGMENT_THRESHOLD_DESCRIPTIONS, buildCustomerFacts, buildSegmentTable, orderFactsFromBreakdown, parseSegmentThresholds, prepareAnalytics } from "~/domain/analytics";
+import {
+  DEFAULT_SEGMENT_THRESHOLDS, SEGMENT_THRESHOLD_DESCRIPTIONS, buildCustomerFacts, buildSegmentTable, orderFactsFromBreakdown, parseSegmentThresholds, prepareAnalytics,
+  segmentKeysByCustomer, segmentRowKey,
+} from "~/domain/analytics";
 import type { OrderMarginBreakdown } from "~/domain/economics/margin";
 import { ACQUISITIONS, AS_OF, CANCELLED, EVENTS, ORDERS, TZ } from "./store";
 import { customer } from "./customer-facts";
@@ -67,6 +70,15 @@ describe("the segment table", () => {
     const members = table.groups.find((g) => g.dimension === "behaviour")!.segments.map((s) => `${s.label}:${s.customers}`);
     expect(members).toEqual(["Discount-dependent:2", "High-return:0", "Service-heavy:2", "One-and-done:1", "Negative margin:0", "Top 10% by margin:2"]);
     expect(segment(table, "behaviour", "high_return")).toMatchObject({ cmLtv: null, revenueLtv: null, cmPerOrder: null });
+  });
+
+  it("lists each customer's rows by the key the projections use, agreeing with the table's counts", () => {
+    const keys = segmentKeysByCustomer(facts, { thresholds: { minSegmentCustomers: 1 } });
+    expect(keys.get("A")).toEqual(["all", "channel:web", "firstDiscountCode:WELCOME10", "country:US", "firstProduct:P1", "behaviour:discount_dependent", "behaviour:top_margin"]);
+    expect(keys.get("I")).toEqual(["all", "channel:unknown", "firstDiscountCode:unknown", "country:unknown", "firstProduct:unknown"]);
+    const members = new Map<string, number>();
+    for (const list of keys.values()) for (const key of list) members.set(key, (members.get(key) ?? 0) + 1);
+    for (const row of [table.total, ...table.groups.flatMap((g) => g.segments)]) expect([segmentRowKey(row), members.get(segmentRowKey(row)) ?? 0]).toEqual([segmentRowKey(row), row.customers]);
   });
 });
 

@@ -86,6 +86,45 @@ describe("projectCohorts", () => {
     expect(result.cohorts.every((c) => c.cells.every((cell) => cell.month >= 0))).toBe(true);
   });
 
+  it("projects segment rows (overlapping, as segments are) to the end of the last month, leaving the cohorts as they were", () => {
+    // Every customer in "all"; even ids in channel:even; ids divisible by 3 also in behaviour:third (overlaps with both).
+    const segments = new Map<string, string[]>();
+    for (let i = 1; i <= 600; i++) {
+      const keys = ["all"];
+      if (i % 2 === 0) keys.push("channel:even");
+      if (i % 3 === 0) keys.push("behaviour:third");
+      segments.set(`gid://shopify/Customer/${i}`, keys);
+    }
+    const withSegments = projectCohorts(input, { horizonMonths: 4, segments });
+    expect(withSegments.cohorts).toEqual(result.cohorts);
+    expect(result.segments).toEqual([]);
+    expect(withSegments.segmentHorizonEnd).toBe("2026-06-30");
+    expect(withSegments.segments.map((s) => s.key).sort()).toEqual(["all", "behaviour:third", "channel:even"]);
+
+    const purchases = purchasesFromEvents(events, new Set());
+    const summaries = summarizeTransactions(purchases, { calibrationEnd: "2026-03-14", timeUnit: "weeks" });
+    const bg = fitBgNbd(summaries);
+    const gg = fitGammaGamma(summaries.filter((s) => s.frequency > 0 && s.monetaryValue > 0));
+    const toJune = 108 / 7; // 2026-06-30 is 108 days after the calibration end
+    for (const key of ["all", "channel:even", "behaviour:third"]) {
+      const members = summaries.filter((s) => segments.get(s.customerId)!.includes(key));
+      const expected = projectGroups(bg, gg, members.map((s) => ({ ...s, group: key })), { horizons: [toJune] }).groups[0].points[0];
+      const ids = new Set(members.map((s) => s.customerId));
+      const earned = events.filter((e) => e.customerId && ids.has(e.customerId) && e.at.getTime() < Date.parse("2026-03-15"))
+        .reduce((sum, e) => sum + e.contributionMargin, 0) / members.length;
+      const row = withSegments.segments.find((s) => s.key === key)!;
+      expect(row.customers).toBe(members.length);
+      expect(row.observedToDate).toBe(Math.round(earned));
+      expect(Math.abs(row.estimate - (earned + expected.estimate))).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(row.lower! - (earned + expected.lower!))).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(row.upper! - (earned + expected.upper!))).toBeLessThanOrEqual(0.5);
+      expect(row.lower!).toBeLessThan(row.estimate);
+    }
+    // The store-wide row is every modelled customer; the overlapping rows are subsets.
+    expect(withSegments.segments.find((s) => s.key === "all")!.customers).toBe(summaries.length);
+    expect(withSegments.segments.find((s) => s.key === "channel:even")!.customers).toBeLessThan(summaries.length);
+  });
+
   it("refuses a history of one-time buyers with a clear message", () => {
     const once = events.filter((e) => e.orderId.endsWith("-0"));
     expect(() => projectCohorts({ ...input, events: once })).toThrow(ModelFitError);
