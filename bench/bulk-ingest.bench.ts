@@ -21,6 +21,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSyn
 import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
+import type { StreamCounts } from "../app/sync/stream-ingest.server";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const DIR = path.join(ROOT, ".data/bench");
@@ -52,9 +53,8 @@ async function writeFixture(file: string, orders: number): Promise<void> {
     `${(statSync(file).size / 1e9).toFixed(2)} GB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-export default async function run(): Promise<void> {
-  const orders = Number(process.env.BULK_BENCH_ORDERS ?? 1_000_000);
-  const batchSize = Number(process.env.BULK_BENCH_BATCH ?? 2000);
+/** The fixture for `orders` orders, written unless an up-to-date one is there; returns its path. */
+export async function ensureFixture(orders: number): Promise<string> {
   mkdirSync(DIR, { recursive: true });
   const file = path.join(DIR, `bulk-${orders}.jsonl`);
   const meta = `${file}.meta.json`;
@@ -65,6 +65,92 @@ export default async function run(): Promise<void> {
   } else {
     console.log(`fixture: reusing ${path.relative(ROOT, file)} (${(statSync(file).size / 1e9).toFixed(2)} GB)`);
   }
+  return file;
+}
+
+export type LedgerWriter = "sqlite" | "portable";
+
+export interface IngestFigures {
+  counts: StreamCounts;
+  seconds: number;
+  cpuSeconds: number;
+  /** Sampled every 200 ms during the ingest. */
+  peakRss: number;
+  /** The process's maxRSS (includes its start). */
+  maxRss: number;
+  writeMs: number;
+  inWorker: boolean;
+  stored: number;
+  storedRefunds: number;
+}
+
+/**
+ * Ingests the fixture `file` into the migrated, empty database at `url` through the backfill's
+ * streaming path with the given ledger writer, and times it. DATABASE_URL must name the same
+ * database's provider before the app's modules are imported.
+ */
+export async function ingestFixture(file: string, url: string, options: { writer: LedgerWriter; batchSize: number; inWorker: boolean }): Promise<IngestFigures> {
+  process.env.LOG_LEVEL ??= "silent";
+  const { createDb } = await import("../app/db.server");
+  const { upsertShop } = await import("../app/shops/shops.server");
+  const { ingestOrders } = await import("../app/ingest/orders.server");
+  const { fileStream } = await import("../app/sync/lines.server");
+  const { streamIngest, mapWorkerAvailable } = await import("../app/sync/stream-ingest.server");
+  const { forceLedgerSql } = await import("../app/ingest/ledger-sql.server");
+  forceLedgerSql(options.writer);
+  const inWorker = options.inWorker && mapWorkerAvailable();
+  const db = createDb(url);
+  try {
+    await upsertShop(db, { id: SHOP, currency: "USD" });
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 200);
+    let writeMs = 0;
+    let lastReport = performance.now();
+    const started = performance.now();
+    const cpuStart = process.cpuUsage();
+    const result = await streamIngest(db, SHOP, fileStream(file), {
+      format: "bulk",
+      batchSize: options.batchSize,
+      mapInWorker: inWorker,
+      write: async (database, shopId, batch) => {
+        const t = performance.now();
+        const counts = await ingestOrders(database, shopId, batch);
+        writeMs += performance.now() - t;
+        return counts;
+      },
+      onBatch: async ({ counts }) => {
+        if (performance.now() - lastReport > 15_000) {
+          lastReport = performance.now();
+          const s = (lastReport - started) / 1000;
+          console.log(`  ... ${counts.orders.toLocaleString("en-US")} orders in ${s.toFixed(0)} s (${Math.round(counts.orders / s)}/s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB)`);
+        }
+      },
+    }).finally(() => clearInterval(sampler));
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return {
+      counts: result.counts,
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakRss,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      writeMs,
+      inWorker,
+      stored: await db.order.count({ where: { shopId: SHOP } }),
+      storedRefunds: await db.refund.count({ where: { shopId: SHOP } }),
+    };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export default async function run(): Promise<void> {
+  const orders = Number(process.env.BULK_BENCH_ORDERS ?? 1_000_000);
+  const batchSize = Number(process.env.BULK_BENCH_BATCH ?? 2000);
+  const file = await ensureFixture(orders);
 
   // A fresh database, migrated like production.
   // Own file per run: two runs at once must not share (or delete) each other's database.
@@ -78,64 +164,15 @@ export default async function run(): Promise<void> {
     cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: "pipe",
   });
   process.env.DATABASE_URL ??= url;
-  process.env.LOG_LEVEL ??= "silent";
-  const { createDb } = await import("../app/db.server");
-  const { upsertShop } = await import("../app/shops/shops.server");
-  const { ingestOrders } = await import("../app/ingest/orders.server");
-  const { fileStream } = await import("../app/sync/lines.server");
-  const { streamIngest, mapWorkerAvailable } = await import("../app/sync/stream-ingest.server");
-  const { forceLedgerSql } = await import("../app/ingest/ledger-sql.server");
-  const writer = process.env.BULK_BENCH_WRITER === "portable" ? "portable" : "sqlite";
-  forceLedgerSql(writer);
-  const inWorker = process.env.BULK_BENCH_WORKER !== "off" && mapWorkerAvailable();
-  const db = createDb(url);
-  await upsertShop(db, { id: SHOP, currency: "USD" });
-
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 200);
-  let writeMs = 0;
-  let lastReport = performance.now();
-  const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  const ingest = streamIngest(db, SHOP, fileStream(file), {
-    format: "bulk",
-    batchSize,
-    mapInWorker: inWorker,
-    write: async (database, shopId, batch) => {
-      const t = performance.now();
-      const counts = await ingestOrders(database, shopId, batch);
-      writeMs += performance.now() - t;
-      return counts;
-    },
-    onBatch: async ({ counts }) => {
-      if (performance.now() - lastReport > 15_000) {
-        lastReport = performance.now();
-        const s = (lastReport - started) / 1000;
-        console.log(`  ... ${counts.orders.toLocaleString("en-US")} orders in ${s.toFixed(0)} s (${Math.round(counts.orders / s)}/s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB)`);
-      }
-    },
-  });
-  // A failed run leaves no database behind either.
-  const result = await ingest.catch(async (error: unknown) => {
-    clearInterval(sampler);
-    await db.$disconnect();
+  const writer: LedgerWriter = process.env.BULK_BENCH_WRITER === "portable" ? "portable" : "sqlite";
+  let figures: IngestFigures;
+  try {
+    figures = await ingestFixture(file, url, { writer, batchSize, inWorker: process.env.BULK_BENCH_WORKER !== "off" });
+  } finally {
+    // A failed run leaves no database behind either.
     if (!process.env.BULK_BENCH_KEEP_DB) removeDb();
-    throw error;
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const maxRss = process.resourceUsage().maxRSS * 1024;
-  const stored = await db.order.count({ where: { shopId: SHOP } });
-  const refunds = await db.refund.count({ where: { shopId: SHOP } });
-  await db.$disconnect();
-  if (!process.env.BULK_BENCH_KEEP_DB) removeDb();
-
-  const c = result.counts;
+  }
+  const { counts: c, seconds, cpuSeconds, peakRss, maxRss, writeMs, inWorker } = figures;
   console.log(`bulk ingest: ${c.orders.toLocaleString("en-US")} orders (${c.applied.toLocaleString("en-US")} written, ${c.skippedTest} test), ` +
     `${c.refunds.toLocaleString("en-US")} refunds, ${c.lines.toLocaleString("en-US")} lines, ${(c.bytes / 1e9).toFixed(2)} GB, ${c.bad} bad`);
   console.log(`  elapsed        ${seconds.toFixed(1)} s (target < 100 s); CPU ${cpuSeconds.toFixed(1)} s in all threads (${(cpuSeconds * 1e6 / c.orders).toFixed(0)} µs/order); load average at the end ${os.loadavg().map((n) => n.toFixed(2)).join(" ")}`);
@@ -145,5 +182,5 @@ export default async function run(): Promise<void> {
   console.log(`  ingestOrders   ${(writeMs / 1000).toFixed(1)} s (${((100 * writeMs) / (seconds * 1000)).toFixed(0)} %), ${(writeMs * 1000 / c.orders).toFixed(0)} µs/order, batches of ${batchSize}`);
   console.log(`  rest           ${(seconds - writeMs / 1000).toFixed(1)} s (${((seconds * 1000 - writeMs) * 1000 / c.orders).toFixed(0)} µs/order: ` +
     (inWorker ? "waiting for the worker's batches, decoding them" : "lines, JSON.parse, reassembly, mapping") + ")");
-  console.log(`  ledger         ${stored.toLocaleString("en-US")} orders, ${refunds.toLocaleString("en-US")} refunds stored`);
+  console.log(`  ledger         ${figures.stored.toLocaleString("en-US")} orders, ${figures.storedRefunds.toLocaleString("en-US")} refunds stored`);
 }

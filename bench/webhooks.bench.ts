@@ -29,12 +29,12 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const APP_DIR = process.env.WEBHOOK_BENCH_APP_DIR ? path.resolve(process.env.WEBHOOK_BENCH_APP_DIR) : ROOT;
 const HOST = "127.0.0.1"; // loopback only
 const SECRET = "webhook-bench-secret";
-const SHOP = "webhook-bench.myshopify.com";
+export const SHOP = "webhook-bench.myshopify.com";
 const ORDERS = Number(process.env.WEBHOOK_BENCH_ORDERS || 6_000);
 const WARMUP = Math.min(500, Math.floor(ORDERS / 10));
 const CONCURRENCY = Number(process.env.WEBHOOK_BENCH_CONCURRENCY || 16);
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.listen(0, HOST, () => {
@@ -46,7 +46,7 @@ function freePort(): Promise<number> {
 }
 
 /** Starts server.mjs's startServer in a child process; resolves once it listens. */
-type Layout = "in-process" | "separate" | "web-only";
+export type Layout = "in-process" | "separate" | "web-only";
 
 function serverEnv(port: number, url: string, worker: Layout): NodeJS.ProcessEnv {
   return {
@@ -76,7 +76,7 @@ async function startWorkerProcess(port: number, url: string): Promise<ChildProce
   return child;
 }
 
-async function startAppServer(port: number, url: string, worker: Layout = "in-process"): Promise<ChildProcess> {
+export async function startAppServer(port: number, url: string, worker: Layout = "in-process"): Promise<ChildProcess> {
   const script = `const { startServer } = await import(${JSON.stringify(path.join(APP_DIR, "server.mjs"))});
     await startServer({ port: ${port}, host: ${JSON.stringify(HOST)} });
     process.on("SIGTERM", () => process.exit(0));
@@ -94,13 +94,13 @@ async function startAppServer(port: number, url: string, worker: Layout = "in-pr
   return child;
 }
 
-interface Delivery {
+export interface Delivery {
   body: string;
   hmac: string;
   test: boolean;
 }
 
-async function deliveries(count: number): Promise<Delivery[]> {
+export async function deliveries(count: number): Promise<Delivery[]> {
   const { generateOrders, asCreatedSnapshot } = await import("~/demo/generator");
   const out: Delivery[] = [];
   for (const order of generateOrders({ orders: count, customers: Math.max(1, Math.round(count / 3)), seed: 7 })) {
@@ -145,8 +145,12 @@ function send(port: number, delivery: Delivery, webhookId: string): Promise<numb
   });
 }
 
-/** Sends every delivery with at most `concurrency` in flight; returns per-request latencies (ms). */
-async function fire(port: number, items: Delivery[], concurrency: number): Promise<{ latencies: number[]; failures: number; ms: number }> {
+/**
+ * Sends every delivery with at most `concurrency` in flight; returns per-request latencies (ms). With
+ * several ports (instances), deliveries go to them in turn.
+ */
+export async function fire(port: number | number[], items: Delivery[], concurrency: number): Promise<{ latencies: number[]; failures: number; ms: number }> {
+  const ports = Array.isArray(port) ? port : [port];
   const latencies: number[] = [];
   let failures = 0;
   let next = 0;
@@ -154,9 +158,10 @@ async function fire(port: number, items: Delivery[], concurrency: number): Promi
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < items.length) {
-        const item = items[next++];
+        const index = next++;
+        const item = items[index];
         const t0 = performance.now();
-        const status = await send(port, item, randomUUID());
+        const status = await send(ports[index % ports.length], item, randomUUID());
         latencies.push(performance.now() - t0);
         if (status !== 200) failures += 1;
       }
@@ -165,12 +170,27 @@ async function fire(port: number, items: Delivery[], concurrency: number): Promi
   return { latencies, failures, ms: performance.now() - started };
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-async function stop(child: ChildProcess | null): Promise<void> {
+export async function stop(child: ChildProcess | null): Promise<void> {
   if (!child || child.exitCode !== null) return;
   child.kill("SIGTERM");
   await new Promise((resolve) => child.once("exit", resolve));
+}
+
+/** What the deliveries left in the database at `url`: orders, webhook receipts, margin jobs by status. */
+export async function storedCounts(url: string): Promise<{ stored: number; receipts: number; queue: { status: string; count: number }[] }> {
+  process.env.DATABASE_URL ??= url; // the module's default client needs one; this bench uses its own
+  const { createDb } = await import("~/db.server");
+  const db = createDb(url);
+  try {
+    const stored = await db.order.count({ where: { shopId: SHOP } });
+    const receipts = await db.webhookReceipt.count({ where: { shopId: SHOP } });
+    const queue = await db.job.groupBy({ by: ["status"], where: { shopId: SHOP }, _count: true });
+    return { stored, receipts, queue: queue.map((row) => ({ status: row.status, count: row._count })) };
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 /** One run: a fresh database, the server (and a worker process in the "separate" layout), the load. */
@@ -193,13 +213,7 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
 
     // Let the worker settle, then check what was stored.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    process.env.DATABASE_URL ??= url; // the module's default client needs one; this bench uses its own
-    const { createDb } = await import("~/db.server");
-    const db = createDb(url);
-    const stored = await db.order.count({ where: { shopId: SHOP } });
-    const receipts = await db.webhookReceipt.count({ where: { shopId: SHOP } });
-    const queue = await db.job.groupBy({ by: ["status"], where: { shopId: SHOP }, _count: true });
-    await db.$disconnect();
+    const { stored, receipts, queue } = await storedCounts(url);
     const expected = items.filter((item) => !item.test).length;
     const sent = items.length;
 
@@ -213,7 +227,7 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
     console.log(`    sustained ${Math.round(rate)} orders/s (${ORDERS} in ${(measured.ms / 1000).toFixed(2)} s)   ` +
       `latency p50 ${fmt(quantile(sorted, 0.5))} ms, p95 ${fmt(quantile(sorted, 0.95))} ms, p99 ${fmt(p99)} ms, max ${fmt(sorted[sorted.length - 1])} ms`);
     console.log(`    stored: ${stored} orders of ${expected} non-test orders sent, ${receipts} receipts of ${sent} deliveries, ` +
-      `${measured.failures + warm.failures} non-200 answers; margin jobs ${queue.map((row) => `${row.status} ${row._count}`).join(", ") || "none"}`);
+      `${measured.failures + warm.failures} non-200 answers; margin jobs ${queue.map((row) => `${row.status} ${row.count}`).join(", ") || "none"}`);
     const ok = rate >= 300 && p99 < 100 && stored === expected && receipts === sent && measured.failures + warm.failures === 0;
     console.log(`    target >= 300 orders/s, p99 < 100 ms, nothing lost: ${ok ? "OK" : "NOT MET"}`);
     return ok;
