@@ -15,7 +15,8 @@
  *
  * Segments (optional): the same sum for the customers of each segment row (a customer counts in every
  * row it belongs to), at the last horizon only: the Segments page's "predicted CM-LTV by <month>".
- * They share the portfolio with the cohorts, so they add no model evaluations, only their leaves.
+ * They share the portfolio with the cohorts, so they add no model evaluations, only one multiply-add
+ * per customer and segment.
  */
 import type { ValueEvent } from "../value-events";
 import { monthKey, monthOfDay, parseMonthKey } from "../analytics/calendar";
@@ -135,9 +136,12 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
   for (const s of summaries) {
     const month = monthOfDay(dayNumberOf(s.firstPurchase));
     cohortOf.set(s.customerId, month);
-    const rfm = { frequency: s.frequency, recency: s.recency, T: s.T, monetaryValue: s.monetaryValue };
-    grouped.push({ ...rfm, group: monthKey(month) });
-    for (const key of options.segments?.get(s.customerId) ?? []) grouped.push({ ...rfm, group: SEGMENT_GROUP + key });
+    const cohort = monthKey(month);
+    const segments = options.segments?.get(s.customerId);
+    grouped.push({
+      frequency: s.frequency, recency: s.recency, T: s.T, monetaryValue: s.monetaryValue,
+      group: segments?.length ? [cohort, ...segments.map((key) => SEGMENT_GROUP + key)] : cohort,
+    });
   }
   // Observed margin to date per customer: every event of the model's customers, as the observed cells count them.
   const observedOf = new Map<string, number>();
@@ -152,7 +156,7 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
     for (const key of options.segments?.get(customerId) ?? []) observed.set(SEGMENT_GROUP + key, (observed.get(SEGMENT_GROUP + key) ?? 0) + margin);
   }
 
-  const result = projectGroups(bg, gg, grouped, { horizons, level: options.level });
+  const result = projectGroups(bg, gg, grouped, { horizons, level: options.level, lastHorizonOnly: (group) => group.startsWith(SEGMENT_GROUP) });
   const round = (v: number | null) => (v === null ? null : Math.round(v));
   const segments = result.groups
     .filter((g) => g.group.startsWith(SEGMENT_GROUP))

@@ -25,8 +25,11 @@ import { expectedMarginPerOrder, marginGroupOf } from "./margin";
 import type { RfmRow } from "./rows";
 
 export interface GroupedCustomer extends RfmRow {
-  /** The group (cohort month, segment key) the customer belongs to; a customer may be in several rows. */
-  group: string;
+  /**
+   * The group (cohort month) or groups (segment rows, which overlap) the customer counts in: counted
+   * once in each, valued once.
+   */
+  group: string | readonly string[];
   /** Mean margin of the repeat orders; 0 when x = 0. */
   monetaryValue: number;
 }
@@ -41,6 +44,8 @@ export interface ProjectionOptions {
   discount?: ClvOptions;
   /** Central coverage: 0.8 (default), 0.9 or 0.95. */
   level?: number;
+  /** Groups valued at the last horizon only (one point instead of one per horizon): cheaper. */
+  lastHorizonOnly?: (group: string) => boolean;
 }
 
 export interface ProjectionPoint {
@@ -57,7 +62,7 @@ export interface GroupProjection {
   customers: number;
   /** Customers valued at their own (non-positive) mean margin per order. */
   nonPositiveMarginCustomers: number;
-  /** One per horizon (or one with `discount`). */
+  /** One per horizon (one with `discount`, or for a `lastHorizonOnly` group: the last horizon). */
   points: ProjectionPoint[];
 }
 
@@ -69,102 +74,187 @@ export interface ProjectionResult {
   intervalMessage: string | null;
 }
 
+/**
+ * Customers flattened by what each factor depends on, so an evaluation computes each factor once:
+ * purchases-if-alive per core (x, T), P(alive) per history (x, t_x, T), expected margin per order per
+ * leaf (history, m), and a leaf's value is added to each group it is in through `members`. Built by
+ * sorting and bucketing into typed arrays: at 250k customers in hundreds of overlapping groups, keyed
+ * maps per row cost more than the model does.
+ */
 interface Portfolio {
   cores: Pick<RfmRow, "frequency" | "T">[];
   histories: RfmRow[];
   historyCore: Int32Array;
   leaves: { frequency: number; monetaryValue: number }[];
   leafHistory: Int32Array;
-  leafGroup: Int32Array;
-  leafCount: Float64Array;
+  /** (leaf, group, customers) triples, one per distinct leaf and group. */
+  memberLeaf: Int32Array;
+  memberCore: Int32Array;
+  memberGroup: Int32Array;
+  memberCount: Float64Array;
   groups: string[];
   groupSize: Float64Array;
   groupNonPositive: Float64Array;
 }
 
-/** Customers flattened by what each factor depends on, so an evaluation computes each factor once. */
 function preparePortfolio(customers: readonly GroupedCustomer[]): Portfolio {
-  const coreIndex = new Map<string, number>();
-  const historyIndex = new Map<string, number>();
-  const leafIndex = new Map<string, number>();
+  const n = customers.length;
+  const mean = (c: GroupedCustomer) => (c.frequency === 0 ? 0 : c.monetaryValue);
+  // Sorted by (x, T, t_x, m), equal cores, histories and leaves are runs: one sweep numbers them.
+  const x = new Float64Array(n);
+  const T = new Float64Array(n);
+  const tx = new Float64Array(n);
+  const m = new Float64Array(n);
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = customers[i];
+    x[i] = c.frequency;
+    T[i] = c.T;
+    tx[i] = c.recency;
+    m[i] = mean(c);
+    order[i] = i;
+  }
+  order.sort((i, j) => x[i] - x[j] || T[i] - T[j] || tx[i] - tx[j] || m[i] - m[j]);
+  const cores: Pick<RfmRow, "frequency" | "T">[] = [];
+  const histories: RfmRow[] = [];
+  const historyCore: number[] = [];
+  const leaves: { frequency: number; monetaryValue: number }[] = [];
+  const leafHistory: number[] = [];
+  const leafOf = new Int32Array(n);
+  let previous = -1;
+  for (const i of order) {
+    const p = previous;
+    const newCore = p < 0 || x[i] !== x[p] || T[i] !== T[p];
+    const newHistory = newCore || tx[i] !== tx[p];
+    if (newCore) cores.push({ frequency: x[i], T: T[i] });
+    if (newHistory) {
+      histories.push({ frequency: x[i], recency: tx[i], T: T[i] });
+      historyCore.push(cores.length - 1);
+    }
+    if (newHistory || m[i] !== m[p]) {
+      leaves.push({ frequency: x[i], monetaryValue: m[i] });
+      leafHistory.push(histories.length - 1);
+    }
+    leafOf[i] = leaves.length - 1;
+    previous = i;
+  }
+
+  // Each customer's groups, then the memberships bucketed by group.
   const groupIndex = new Map<string, number>();
-  const p: Omit<Portfolio, "historyCore" | "leafHistory" | "leafGroup" | "leafCount" | "groupSize" | "groupNonPositive"> & {
-    historyCore: number[]; leafHistory: number[]; leafGroup: number[]; leafCount: number[]; groupSize: number[]; groupNonPositive: number[];
-  } = { cores: [], histories: [], historyCore: [], leaves: [], leafHistory: [], leafGroup: [], leafCount: [], groups: [], groupSize: [], groupNonPositive: [] };
-  for (const c of customers) {
+  const groups: string[] = [];
+  const groupSize: number[] = [];
+  const groupNonPositive: number[] = [];
+  const customerGroups: number[] = [];
+  const customerStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const c = customers[i];
     const count = c.count ?? 1;
-    const m = c.frequency === 0 ? 0 : c.monetaryValue;
-    let g = groupIndex.get(c.group);
-    if (g === undefined) {
-      groupIndex.set(c.group, (g = p.groups.length));
-      p.groups.push(c.group);
-      p.groupSize.push(0);
-      p.groupNonPositive.push(0);
+    const nonPositive = marginGroupOf({ frequency: c.frequency, monetaryValue: m[i] }) === "non-positive-margin";
+    for (const name of typeof c.group === "string" ? [c.group] : c.group) {
+      let g = groupIndex.get(name);
+      if (g === undefined) {
+        groupIndex.set(name, (g = groups.length));
+        groups.push(name);
+        groupSize.push(0);
+        groupNonPositive.push(0);
+      }
+      groupSize[g] += count;
+      if (nonPositive) groupNonPositive[g] += count;
+      customerGroups.push(g);
     }
-    p.groupSize[g] += count;
-    if (marginGroupOf({ frequency: c.frequency, monetaryValue: m }) === "non-positive-margin") p.groupNonPositive[g] += count;
-    const coreKey = `${c.frequency}|${c.T}`;
-    let core = coreIndex.get(coreKey);
-    if (core === undefined) {
-      coreIndex.set(coreKey, (core = p.cores.length));
-      p.cores.push({ frequency: c.frequency, T: c.T });
+    customerStart[i + 1] = customerGroups.length;
+  }
+  const bucketStart = new Int32Array(groups.length + 1);
+  for (const g of customerGroups) bucketStart[g + 1] += 1;
+  for (let g = 0; g < groups.length; g++) bucketStart[g + 1] += bucketStart[g];
+  const fill = bucketStart.slice(0, groups.length);
+  const bucketLeaf = new Int32Array(customerGroups.length);
+  const bucketCount = new Float64Array(customerGroups.length);
+  for (let i = 0; i < n; i++) {
+    for (let j = customerStart[i]; j < customerStart[i + 1]; j++) {
+      const at = fill[customerGroups[j]]++;
+      bucketLeaf[at] = leafOf[i];
+      bucketCount[at] = customers[i].count ?? 1;
     }
-    const historyKey = `${coreKey}|${c.recency}`;
-    let history = historyIndex.get(historyKey);
-    if (history === undefined) {
-      historyIndex.set(historyKey, (history = p.histories.length));
-      p.histories.push({ frequency: c.frequency, recency: c.recency, T: c.T });
-      p.historyCore.push(core);
-    }
-    const leafKey = `${historyKey}|${m}|${g}`;
-    const leaf = leafIndex.get(leafKey);
-    if (leaf === undefined) {
-      leafIndex.set(leafKey, p.leaves.length);
-      p.leaves.push({ frequency: c.frequency, monetaryValue: m });
-      p.leafHistory.push(history);
-      p.leafGroup.push(g);
-      p.leafCount.push(count);
-    } else {
-      p.leafCount[leaf] += count;
+  }
+  // One member per distinct (leaf, group): within a group's bucket, `seenIn` marks leaves already added.
+  const memberLeaf: number[] = [];
+  const memberGroup: number[] = [];
+  const memberCount: number[] = [];
+  const seenIn = new Int32Array(leaves.length).fill(-1);
+  const memberOfLeaf = new Int32Array(leaves.length);
+  for (let g = 0; g < groups.length; g++) {
+    for (let at = bucketStart[g]; at < bucketStart[g + 1]; at++) {
+      const leaf = bucketLeaf[at];
+      if (seenIn[leaf] === g) {
+        memberCount[memberOfLeaf[leaf]] += bucketCount[at];
+      } else {
+        seenIn[leaf] = g;
+        memberOfLeaf[leaf] = memberLeaf.length;
+        memberLeaf.push(leaf);
+        memberGroup.push(g);
+        memberCount.push(bucketCount[at]);
+      }
     }
   }
   return {
-    ...p,
-    historyCore: Int32Array.from(p.historyCore), leafHistory: Int32Array.from(p.leafHistory), leafGroup: Int32Array.from(p.leafGroup),
-    leafCount: Float64Array.from(p.leafCount), groupSize: Float64Array.from(p.groupSize), groupNonPositive: Float64Array.from(p.groupNonPositive),
+    cores, histories, historyCore: Int32Array.from(historyCore), leaves, leafHistory: Int32Array.from(leafHistory),
+    memberLeaf: Int32Array.from(memberLeaf), memberCore: Int32Array.from(memberLeaf, (leaf) => historyCore[leafHistory[leaf]]),
+    memberGroup: Int32Array.from(memberGroup), memberCount: Float64Array.from(memberCount),
+    groups, groupSize: Float64Array.from(groupSize), groupNonPositive: Float64Array.from(groupNonPositive),
   };
 }
 
-/** Group means, [group][point], at one set of parameters. */
-function evaluate(bg: BgNbdParams, gg: GammaGammaParams, portfolio: Portfolio, options: ProjectionOptions): number[][] {
-  const points = options.discount ? 1 : options.horizons.length;
-  const ifAlive = portfolio.cores.map((core) =>
-    options.discount ? [discountedPurchasesIfAlive(bg, core, options.discount)] : options.horizons.map((t) => expectedPurchasesIfAlive(bg, t, core)));
-  const alive = portfolio.histories.map((h) => probabilityAlive(bg, h));
-  const sums = portfolio.groups.map(() => new Float64Array(points));
-  portfolio.leaves.forEach((leaf, i) => {
-    const h = portfolio.leafHistory[i];
-    const weight = portfolio.leafCount[i] * alive[h] * expectedMarginPerOrder(gg, leaf);
-    const purchases = ifAlive[portfolio.historyCore[h]];
-    const sum = sums[portfolio.leafGroup[i]];
-    for (let k = 0; k < points; k++) sum[k] += weight * purchases[k];
+/** What the purchase model contributes at one set of its parameters. */
+interface PurchasePart {
+  /** Expected purchases if alive, [core * points + k]. */
+  purchases: Float64Array;
+  /** P(alive) per history. */
+  alive: Float64Array;
+}
+
+function purchasePart(bg: BgNbdParams, portfolio: Portfolio, options: ProjectionOptions, points: number): PurchasePart {
+  const purchases = new Float64Array(portfolio.cores.length * points);
+  portfolio.cores.forEach((core, i) => {
+    if (options.discount) purchases[i] = discountedPurchasesIfAlive(bg, core, options.discount);
+    else options.horizons.forEach((t, k) => (purchases[i * points + k] = expectedPurchasesIfAlive(bg, t, core)));
   });
-  return sums.map((sum, g) => Array.from(sum, (s) => s / portfolio.groupSize[g]));
+  return { purchases, alive: Float64Array.from(portfolio.histories, (h) => probabilityAlive(bg, h)) };
+}
+
+/** What the spend model contributes: expected margin per order per leaf. */
+function marginPart(gg: GammaGammaParams, portfolio: Portfolio): Float64Array {
+  return Float64Array.from(portfolio.leaves, (leaf) => expectedMarginPerOrder(gg, leaf));
+}
+
+/**
+ * Group means, [group][point]. Groups valued at the last horizon only (`lastOnly`) get that one point:
+ * they cost one multiply-add per member instead of one per horizon.
+ */
+function combine(portfolio: Portfolio, part: PurchasePart, margin: Float64Array, points: number, lastOnly: Uint8Array): number[][] {
+  const { memberLeaf, memberCore, memberGroup, memberCount, leafHistory } = portfolio;
+  const { purchases, alive } = part;
+  const sums = new Float64Array(portfolio.groups.length * points);
+  const last = points - 1;
+  for (let i = 0; i < memberLeaf.length; i++) {
+    const leaf = memberLeaf[i];
+    const weight = memberCount[i] * alive[leafHistory[leaf]] * margin[leaf];
+    const from = memberCore[i] * points;
+    const to = memberGroup[i] * points;
+    if (lastOnly[memberGroup[i]] === 1) sums[to + last] += weight * purchases[from + last];
+    else for (let k = 0; k < points; k++) sums[to + k] += weight * purchases[from + k];
+  }
+  return portfolio.groups.map((_, g) => {
+    const row = sums.subarray(lastOnly[g] === 1 ? g * points + last : g * points, (g + 1) * points);
+    return Array.from(row, (sum) => sum / portfolio.groupSize[g]);
+  });
 }
 
 const STEP = 1e-4;
 
-/** d f / d log θ_i by central differences, for every group and point. */
-function gradients(at: (logTheta: number[]) => number[][], logTheta: readonly number[]): number[][][] {
-  return logTheta.map((_, i) => {
-    const up = [...logTheta];
-    const down = [...logTheta];
-    up[i] += STEP;
-    down[i] -= STEP;
-    const fUp = at(up);
-    const fDown = at(down);
-    return fUp.map((row, g) => row.map((v, k) => (v - fDown[g][k]) / (2 * STEP)));
-  });
+/** (f(up) - f(down)) / 2·STEP, for every group and point. */
+function centralDifference(up: number[][], down: number[][]): number[][] {
+  return up.map((row, g) => row.map((v, k) => (v - down[g][k]) / (2 * STEP)));
 }
 
 function quadraticForm(grad: number[][][], covariance: number[][], g: number, k: number): number {
@@ -190,23 +280,28 @@ export function projectGroups(
   const portfolio = preparePortfolio(customers);
   if (!portfolio.groups.length) throw new ModelFitError("empty-input", "no customers to project");
 
-  const { r, alpha, a, b } = bgFit.params;
-  const { p, q, v } = ggFit.params;
-  const logTheta = [r, alpha, a, b, p, q, v].map(Math.log);
-  const at = (t: number[]) => {
-    const e = t.map(Math.exp);
-    return evaluate({ r: e[0], alpha: e[1], a: e[2], b: e[3] }, { p: e[4], q: e[5], v: e[6] }, portfolio, options);
-  };
-  const estimate = evaluate(bgFit.params, ggFit.params, portfolio, options);
+  const points = options.discount ? 1 : options.horizons.length;
+  const lastOnly = Uint8Array.from(portfolio.groups, (group) => (options.lastHorizonOnly?.(group) ? 1 : 0));
+  const basePurchases = purchasePart(bgFit.params, portfolio, options, points);
+  const baseMargin = marginPart(ggFit.params, portfolio);
+  const estimate = combine(portfolio, basePurchases, baseMargin, points, lastOnly);
 
   let intervalMessage: string | null = null;
   let variance: ((g: number, k: number) => number) | null = null;
   if (!bgFit.logCovariance || !ggFit.logCovariance) {
     intervalMessage = "A fit has no parameter covariance (the history does not pin the parameters down): estimates only, no interval.";
   } else {
-    const grad = gradients(at, logTheta);
-    const bgGrad = grad.slice(0, 4);
-    const ggGrad = grad.slice(4);
+    // d f / d log θ by central differences. A purchase-model parameter leaves the margins unchanged and
+    // a spend-model parameter the purchases, so each side reuses the other's values at the estimate.
+    const shifted = <T extends object>(params: T, name: keyof T, sign: number): T => ({ ...params, [name]: (params[name] as number) * Math.exp(sign * STEP) });
+    const bgNames: (keyof BgNbdParams)[] = ["r", "alpha", "a", "b"];
+    const ggNames: (keyof GammaGammaParams)[] = ["p", "q", "v"];
+    const bgGrad = bgNames.map((name) => centralDifference(
+      combine(portfolio, purchasePart(shifted(bgFit.params, name, 1), portfolio, options, points), baseMargin, points, lastOnly),
+      combine(portfolio, purchasePart(shifted(bgFit.params, name, -1), portfolio, options, points), baseMargin, points, lastOnly)));
+    const ggGrad = ggNames.map((name) => centralDifference(
+      combine(portfolio, basePurchases, marginPart(shifted(ggFit.params, name, 1), portfolio), points, lastOnly),
+      combine(portfolio, basePurchases, marginPart(shifted(ggFit.params, name, -1), portfolio), points, lastOnly)));
     const bgCov = bgFit.logCovariance;
     const ggCov = ggFit.logCovariance;
     variance = (g, k) => quadraticForm(bgGrad, bgCov, g, k) + quadraticForm(ggGrad, ggCov, g, k);

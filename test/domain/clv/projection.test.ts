@@ -39,6 +39,26 @@ describe("projectGroups", () => {
     expect(even.points[1].estimate).toBeLessThan(even.points[2].estimate);
   });
 
+  it("values a customer in several groups once in each, and a last-horizon-only group at the last horizon alone", () => {
+    // Every customer also in "all"; the odd ones also in "odd-too". Same numbers as separate rows per group.
+    const overlapping = all.map((c) => ({ ...c, group: [c.group as string, "all", ...(c.group === "odd" ? ["odd-too"] : [])] }));
+    const separate = all.flatMap((c) => [c, { ...c, group: "all" }, ...(c.group === "odd" ? [{ ...c, group: "odd-too" }] : [])]);
+    const lastOnly = (group: string) => group === "all" || group === "odd-too";
+    const fast = projectGroups(bg, gg, overlapping, { horizons, lastHorizonOnly: lastOnly });
+    const slow = projectGroups(bg, gg, separate, { horizons });
+    expect(fast.groups.map((g) => [g.group, g.customers, g.nonPositiveMarginCustomers, g.points.length]))
+      .toEqual([["even", 1179, 0, 3], ["all", 2361, 4, 1], ["odd", 1182, 4, 3], ["odd-too", 1182, 4, 1]]); // 2,357 CDNOW customers + 4 losers (one row counts 2)
+    for (const group of fast.groups) {
+      const reference = slow.groups.find((g) => g.group === group.group)!;
+      const expected = lastOnly(group.group) ? reference.points.slice(-1) : reference.points;
+      group.points.forEach((point, k) => {
+        expect(point.estimate).toBeCloseTo(expected[k].estimate, 9);
+        expect(point.standardError!).toBeCloseTo(expected[k].standardError!, 6);
+      });
+    }
+    expect(fast.groups.find((g) => g.group === "odd-too")!.points[0].estimate).toBeCloseTo(result.groups.find((g) => g.group === "odd")!.points[2].estimate, 9);
+  });
+
   it("keeps customers with non-positive margin per order in their group, at their own mean, and counts them", () => {
     const odd = result.groups.find((g) => g.group === "odd")!;
     const even = result.groups.find((g) => g.group === "even")!;
