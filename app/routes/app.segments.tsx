@@ -41,7 +41,7 @@ function PredictedCell({ row, predictions, shop, style }: { row: Row; prediction
   );
 }
 
-function SegmentTableView({ rows, shop, total, predictions }: { rows: Row[]; shop: Data["shop"]; total?: Row; predictions: Ready | null }) {
+function SegmentTableView({ label, rows, shop, total, predictions }: { label: string; rows: Row[]; shop: Data["shop"]; total?: Row; predictions: Ready | null }) {
   const m = (v: number | null) => (v === null ? "–" : money(v, shop));
   const cellStyle: React.CSSProperties = { padding: "6px 10px", textAlign: "right", whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums", borderTop: "1px solid var(--p-color-border-secondary)" };
   const headings = ["Segment", "Customers", "Share of revenue", "Share of margin", "CM-LTV",
@@ -69,9 +69,10 @@ function SegmentTableView({ rows, shop, total, predictions }: { rows: Row[]; sho
   );
   return (
     <div style={{ overflowX: "auto" }}>
-      <table style={{ borderCollapse: "collapse", width: "100%", fontSize: 13 }}>
+      <table style={{ borderCollapse: "collapse", width: "100%", fontSize: 13 }} aria-label={label}>
         <thead>
-          <tr>{headings.map((h, i) => <th key={h} style={{ ...cellStyle, borderTop: 0, textAlign: i === 0 ? "left" : "right", fontWeight: 600 }}>{h}</th>)}</tr>
+          {/* Headings wrap (cells do not), so every column fits a 1280 px admin without scrolling. */}
+          <tr>{headings.map((h, i) => <th key={h} style={{ ...cellStyle, borderTop: 0, textAlign: i === 0 ? "left" : "right", fontWeight: 600, whiteSpace: "normal", verticalAlign: "bottom" }}>{h}</th>)}</tr>
         </thead>
         <tbody>
           {rows.map((s) => line(s))}
@@ -136,7 +137,7 @@ export default function Segments() {
               {group.dimension === "behaviour" ? (
                 <Text as="p" variant="bodySm" tone="subdued">Behaviour segments overlap: a customer can be in several, so shares do not add up to 100%. <RemixLink to="/app/settings">Thresholds</RemixLink></Text>
               ) : null}
-              <SegmentTableView rows={group.segments.slice(0, 50)} shop={shop} total={table.total} predictions={ready} />
+              <SegmentTableView label={group.label} rows={group.segments.slice(0, 50)} shop={shop} total={table.total} predictions={ready} />
               {group.segments.length > 50 ? <Text as="p" variant="bodySm" tone="subdued">The 50 largest of {count(group.segments.length)} segments; the CSV has them all.</Text> : null}
             </BlockStack>
           </Card>

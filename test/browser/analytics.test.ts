@@ -50,6 +50,14 @@ describe("analytics pages of the demo store", () => {
     await page.getByRole("heading", { name: "Acquisition channel" }).waitFor();
     await page.getByRole("heading", { name: "Behaviour" }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "segments.png"), fullPage: true });
+    // The demo store fits the model: every table's total row has a predicted CM-LTV with its 80% interval.
+    const channels = page.getByRole("table", { name: "Acquisition channel" });
+    const total = await channels.locator("tr", { hasText: "All customers" }).locator("td").allTextContents();
+    expect(total[5]).toMatch(/^\$[\d,]+\.\d\d\$[\d,]+\.\d\d – \$[\d,]+\.\d\d$/);
+    expect(await page.getByText(/Predicted CM-LTV is what a segment's customers have earned so far/).count()).toBe(1);
+    // Every column fits in its card at 1280 px.
+    const clipped = await channels.evaluate((el) => el.parentElement!.scrollWidth - el.parentElement!.clientWidth);
+    expect(clipped).toBe(0);
   }, 300_000);
 
   it("shows LTV:CAC with bands", async () => {

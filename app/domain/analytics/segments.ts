@@ -18,6 +18,7 @@
 import { divideRounded } from "../money/money";
 import { shareInBps } from "../economics/exact-math";
 import type { BehaviourSegment } from "./behaviour";
+import { channelLabel } from "./channels";
 import { BEHAVIOUR_SEGMENTS, MIN_RANKED, behaviourContext, behaviourSegmentsOf, inBottomShare, inTopShare } from "./behaviour";
 import type { CustomerFacts } from "./customers";
 import type { SegmentThresholds } from "./thresholds";
@@ -156,6 +157,7 @@ function acquisitionLabel(dimension: SegmentDimension, key: string, c: CustomerF
   if (key === "unknown") {
     return { channel: "Unknown channel", firstDiscountCode: "Unknown", country: "Unknown country" }[dimension as string] ?? "Unknown product";
   }
+  if (dimension === "channel") return channelLabel(key); // the admin's names, as on the LTV:CAC page
   if (dimension === "firstDiscountCode") return key === "none" ? "No code" : f!.firstDiscountCode!;
   if (dimension === "firstProduct") return f!.firstProductTitle ?? key;
   return key;

@@ -59,6 +59,7 @@ describe("the segment table", () => {
   it("splits every dimension, with unknowns for missing facts and codes in any case", () => {
     const keys = (dimension: string) => table.groups.find((g) => g.dimension === dimension)!.segments.map((s) => `${s.key}:${s.customers}`);
     expect(keys("channel")).toEqual(["web:4", "instagram:2", "unknown:1"]);
+    expect(table.groups.find((g) => g.dimension === "channel")!.segments.map((s) => s.label)).toEqual(["Online Store", "instagram", "Unknown channel"]);
     expect(keys("firstDiscountCode")).toEqual(["none:3", "WELCOME10:2", "SPRING:1", "unknown:1"]); // A "WELCOME10", C "welcome10"
     expect(keys("country")).toEqual(["US:4", "CA:1", "GB:1", "unknown:1"]);
     expect(keys("firstProduct")).toEqual(["P1:3", "P2:2", "P3:1", "unknown:1"]);
