@@ -147,12 +147,14 @@ function send(port: number, delivery: Delivery, webhookId: string): Promise<numb
 
 /**
  * Sends every delivery with at most `concurrency` in flight; returns per-request latencies (ms). With
- * several ports (instances), deliveries go to them in turn.
+ * several ports (instances), deliveries go to them in turn. `failures` counts non-200 answers and
+ * transport errors (the deliveries in `failed`, counted by status or error code in `errors`).
  */
-export async function fire(port: number | number[], items: Delivery[], concurrency: number): Promise<{ latencies: number[]; failures: number; ms: number }> {
+export async function fire(port: number | number[], items: Delivery[], concurrency: number): Promise<{ latencies: number[]; failures: number; failed: Delivery[]; errors: Record<string, number>; ms: number }> {
   const ports = Array.isArray(port) ? port : [port];
   const latencies: number[] = [];
-  let failures = 0;
+  const errors = new Map<string, number>();
+  const failed: Delivery[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -161,13 +163,18 @@ export async function fire(port: number | number[], items: Delivery[], concurren
         const index = next++;
         const item = items[index];
         const t0 = performance.now();
-        const status = await send(ports[index % ports.length], item, randomUUID());
+        // A reset or refused connection is a failed delivery (Shopify would retry it), not the end of the run.
+        const status = await send(ports[index % ports.length], item, randomUUID()).catch((error: NodeJS.ErrnoException) => {
+          errors.set(error.code ?? error.message, (errors.get(error.code ?? error.message) ?? 0) + 1);
+          return 0;
+        });
         latencies.push(performance.now() - t0);
-        if (status !== 200) failures += 1;
+        if (status !== 200) failed.push(item);
+        if (status !== 200 && status !== 0) errors.set(`HTTP ${status}`, (errors.get(`HTTP ${status}`) ?? 0) + 1);
       }
     }),
   );
-  return { latencies, failures, ms: performance.now() - started };
+  return { latencies, failures: failed.length, failed, errors: Object.fromEntries(errors), ms: performance.now() - started };
 }
 
 export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
