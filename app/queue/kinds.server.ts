@@ -5,6 +5,7 @@
  */
 import "./jobs.server";
 import { BULK_FINISHED_JOB } from "./jobs.server";
+import { ANALYTICS_REFRESH_JOB } from "~/analytics/snapshot.server";
 import { MARGIN_RECOMPUTE_JOB } from "~/ingest/margin-hook.server";
 import { FULL_RECOMPUTE_JOB } from "~/margins/jobs.server";
 import { BACKFILL_JOB } from "~/sync/jobs.server";
@@ -17,3 +18,6 @@ setExclusivePerShop(MARGIN_RECOMPUTE_JOB, "margins");
 // A backfill continues in one place at a time (its row's claim also guards this).
 setExclusivePerShop(BACKFILL_JOB, "backfill");
 setExclusivePerShop(BULK_FINISHED_JOB, "backfill");
+// A shop's analytics refresh replaces its snapshot rows (delete, then insert): two at once on PostgreSQL
+// collide on the rows' key (each delete misses the other's fresh rows) and one fails, to be retried.
+setExclusivePerShop(ANALYTICS_REFRESH_JOB, "analytics");

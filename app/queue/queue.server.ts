@@ -155,6 +155,11 @@ export function setExclusivePerShop(kind: string, group = kind): void {
   exclusiveGroups.set(kind, group);
 }
 
+/** The exclusivity group of a job kind, undefined when its jobs may run side by side. */
+export function exclusiveGroupOf(kind: string): string | undefined {
+  return exclusiveGroups.get(kind);
+}
+
 function notHeldElsewhere(now: Date, kinds: string[], token: string | null): Prisma.Sql {
   const groups = new Map<string, string[]>();
   for (const [kind, group] of exclusiveGroups) {

@@ -4,7 +4,12 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import db, { createDb } from "~/db.server";
-import { enqueue, registerJobHandler, runDueJobs, setExclusivePerShop, unregisterJobHandler } from "~/queue/queue.server";
+import { ANALYTICS_REFRESH_JOB } from "~/analytics/snapshot.server";
+import { MARGIN_RECOMPUTE_JOB } from "~/ingest/margin-hook.server";
+import { FULL_RECOMPUTE_JOB } from "~/margins/jobs.server";
+import "~/queue/kinds.server";
+import { enqueue, exclusiveGroupOf, registerJobHandler, runDueJobs, setExclusivePerShop, unregisterJobHandler } from "~/queue/queue.server";
+import { BACKFILL_JOB } from "~/sync/jobs.server";
 import { resetDb } from "../support/db";
 
 const KIND = "test.exclusive";
@@ -19,6 +24,12 @@ afterEach(() => unregisterJobHandler(KIND));
 afterAll(() => second.$disconnect());
 
 describe("per-shop exclusive jobs", () => {
+  it("the app's margin recomputes, backfills and analytics refreshes each run one at a time per shop", () => {
+    // Two refreshes of one shop at once collided on the snapshot rows' key on PostgreSQL (CI, two instances).
+    expect([FULL_RECOMPUTE_JOB, MARGIN_RECOMPUTE_JOB, BACKFILL_JOB, ANALYTICS_REFRESH_JOB].map(exclusiveGroupOf))
+      .toEqual(["margins", "margins", "backfill", "analytics"]);
+  });
+
   it("a second worker skips the shop's next job while one runs, and takes another shop's", async () => {
     const ran: string[] = [];
     let release!: () => void;
