@@ -32,7 +32,7 @@ import { buildCustomerFacts, prepareAnalytics } from "~/domain/analytics";
 import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
 import { bool, num } from "~/lib/sql-values";
-import { instantMs, openRowSource, type Reader, type RowSource } from "./rows.server";
+import { instantMs, type Reader, type RowSource, withRowSnapshot } from "./rows.server";
 
 const firstOf = (list: unknown): string | null => {
   if (typeof list !== "string" || list === "") return null;
@@ -68,16 +68,6 @@ function customerCondition(column: Prisma.Sql, shopId: string, scope: CustomerSc
   return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
 }
 
-/** Runs `read` on a row source opened for it (one consistent view on SQLite) and closes it. */
-async function withRows<T>(db: Reader, read: (rows: RowSource) => Promise<T>): Promise<T> {
-  const rows = openRowSource(db);
-  try {
-    return await read(rows);
-  } finally {
-    rows.close();
-  }
-}
-
 async function valueEventsFrom(rows: RowSource, shopId: string, scope?: CustomerScope):
   Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string> }> {
   const events: ValueEvent[] = [];
@@ -102,7 +92,7 @@ async function valueEventsFrom(rows: RowSource, shopId: string, scope?: Customer
 /** Value events by asOf? No: all events (prepareAnalytics drops later ones and counts them). */
 export async function readValueEvents(db: Reader, shopId: string, scope?: CustomerScope):
   Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string> }> {
-  return withRows(db, (rows) => valueEventsFrom(rows, shopId, scope));
+  return withRowSnapshot(db, (rows) => valueEventsFrom(rows, shopId, scope));
 }
 
 interface FirstOrder {
@@ -251,11 +241,11 @@ async function ordersAndAcquisitionsFrom(rows: RowSource, db: Reader, shopId: st
 }
 
 export async function readAcquisitionFacts(db: Reader, shopId: string, asOf: Date, scope?: CustomerScope): Promise<AcquisitionFacts[]> {
-  return (await withRows(db, (rows) => ordersAndAcquisitionsFrom(rows, db, shopId, asOf, scope))).acquisitions;
+  return (await withRowSnapshot(db, (rows, reader) => ordersAndAcquisitionsFrom(rows, reader, shopId, asOf, scope))).acquisitions;
 }
 
 export async function readOrderFacts(db: Reader, shopId: string, scope?: CustomerScope): Promise<OrderFacts[]> {
-  return (await withRows(db, (rows) => ordersAndAcquisitionsFrom(rows, db, shopId, new Date(8.64e15), scope))).orders;
+  return (await withRowSnapshot(db, (rows, reader) => ordersAndAcquisitionsFrom(rows, reader, shopId, new Date(8.64e15), scope))).orders;
 }
 
 /**
@@ -296,12 +286,12 @@ export async function loadAnalyticsInput(db: Db, shop: ShopSettings,
   options: { asOf?: Date; scope?: CustomerScope; timings?: Partial<LoadTimings>; totals?: LedgerTotals } = {}):
   Promise<{ input: AnalyticsInput; orders: OrderFacts[] }> {
   const asOf = options.asOf ?? new Date();
-  return withRows(db, async (rows) => {
+  return withRowSnapshot(db, async (rows, reader) => {
     const t0 = performance.now();
     const { events, cancelledOrderIds } = await valueEventsFrom(rows, shop.id, options.scope);
     const t1 = performance.now();
     if (options.totals && options.scope) throw new Error("Ledger totals are for whole-shop loads");
-    const { orders, acquisitions } = await ordersAndAcquisitionsFrom(rows, db, shop.id, asOf, options.scope, options.totals);
+    const { orders, acquisitions } = await ordersAndAcquisitionsFrom(rows, reader, shop.id, asOf, options.scope, options.totals);
     if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: performance.now() - t1, path: rows.kind });
     return { input: { events, acquisitions, timeZone: shop.ianaTimezone, asOf, cancelledOrderIds }, orders };
   });

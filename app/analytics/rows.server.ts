@@ -8,12 +8,14 @@
  *   adapter costs ~50-80 us a row; this costs ~1 us. The event loop is given back every few thousand
  *   rows so a refresh does not stall the requests of the process running it.
  * - Anything else (PostgreSQL, or ANALYTICS_DIRECT_SQLITE=off): the same SQL through `$queryRaw`
- *   (Prisma.Sql renders `$n` placeholders there). Every query the analytics run is portable SQL.
+ *   (Prisma.Sql renders `$n` placeholders there). Every query the analytics run is portable SQL. On
+ *   PostgreSQL `withRowSnapshot` runs the reads in one REPEATABLE READ, READ ONLY transaction: read
+ *   one by one, a refresh racing the webhooks could see an order's events but not its row.
  *
  * Values come back as the driver gives them (text or Date for dates, number or bigint for amounts):
  * `instantMs` and `num` (~/lib/sql-values) accept both.
  */
-import type { Db } from "~/db.server";
+import { dbProvider, type Db } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { SqliteDatabase } from "~/lib/sqlite-library.server";
 
@@ -166,4 +168,33 @@ export function instantMs(value: unknown): number {
   if (typeof value === "number" && Number.isFinite(value)) return value;
   if (typeof value === "bigint") return Number(value);
   throw new RangeError(`Not a date: ${String(value)}`);
+}
+
+/** Longest a PostgreSQL read snapshot may stay open (a 1M-order load reads for under a minute). */
+const SNAPSHOT_TIMEOUT_MS = 600_000;
+
+/**
+ * Runs `read` on a row source whose reads all see one committed state of the database: the direct
+ * SQLite connection's read transaction, or on PostgreSQL a REPEATABLE READ, READ ONLY transaction of
+ * the client (`source.reader` runs other queries in the same snapshot). A transaction client passed in
+ * is already one view; SQLite through Prisma (direct path off) reads statement by statement, since a
+ * long transaction there would hold up the process's writes.
+ */
+export async function withRowSnapshot<T>(db: Reader, read: (rows: RowSource, reader: Reader) => Promise<T>): Promise<T> {
+  const client = db as Partial<Pick<Db, "$transaction">> & Reader;
+  if (!directSqliteFile() && dbProvider(db) === "postgresql" && typeof client.$transaction === "function") {
+    // `Db` is typed as the SQLite client, whose only level is Serializable; the PostgreSQL client takes this.
+    const options = { isolationLevel: "RepeatableRead", maxWait: 30_000, timeout: SNAPSHOT_TIMEOUT_MS } as unknown as
+      { isolationLevel: "Serializable"; maxWait: number; timeout: number };
+    return client.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
+      return read(new PrismaSource(tx), tx);
+    }, options);
+  }
+  const rows = openRowSource(db);
+  try {
+    return await read(rows, db);
+  } finally {
+    rows.close();
+  }
 }

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { loadAnalyticsInput } from "~/analytics/input.server";
-import { instantMs, openRowSource } from "~/analytics/rows.server";
+import { instantMs, openRowSource, withRowSnapshot } from "~/analytics/rows.server";
 import { Prisma } from "~/generated/prisma/client";
 import { getShop } from "~/shops/shops.server";
 import { resetDb } from "../support/db";
@@ -82,5 +82,37 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("row sources", (
     } finally {
       rows.close();
     }
+  });
+});
+
+// PostgreSQL: the Prisma path reads inside one REPEATABLE READ transaction (a refresh racing webhooks
+// must not see an order's events without its row).
+describe.skipIf(!process.env.DATABASE_URL?.startsWith("postgres"))("row snapshot on PostgreSQL", () => {
+  beforeAll(async () => {
+    await resetDb();
+    await seedAnalyticsStore();
+  });
+
+  it("keeps one snapshot for all the reads of a load, rows and other queries alike", async () => {
+    const count = Prisma.sql`SELECT COUNT(*) AS "n" FROM "ValueEvent" WHERE "shopId" = ${SHOP}`;
+    const seen = await withRowSnapshot(db, async (rows, reader) => {
+      let before = -1;
+      await rows.each(count, (row) => (before = Number(row[0])));
+      // Committed by another connection of the pool while the load is under way.
+      await db.valueEvent.deleteMany({ where: { shopId: SHOP, kind: "refund" } });
+      let after = -1;
+      await rows.each(count, (row) => (after = Number(row[0])));
+      const [other] = await reader.$queryRaw<{ n: unknown }[]>(count);
+      return { kind: rows.kind, before, after, other: Number(other.n) };
+    });
+    expect(seen.kind).toBe("prisma");
+    expect(seen.before).toBeGreaterThan(5);
+    expect([seen.after, seen.other]).toEqual([seen.before, seen.before]);
+    expect(await db.valueEvent.count({ where: { shopId: SHOP } })).toBeLessThan(seen.before);
+  });
+
+  it("refuses writes inside the snapshot (read only)", async () => {
+    await expect(withRowSnapshot(db, (_rows, reader) =>
+      (reader as typeof db).$executeRaw`DELETE FROM "ValueEvent" WHERE "shopId" = ${SHOP}`)).rejects.toThrow(/read-only/);
   });
 });
