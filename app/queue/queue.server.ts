@@ -332,8 +332,9 @@ async function runClaimed(db: Db, jobs: (Candidate & { attempts: number })[], to
   const at = clock();
   const ms = Math.round(performance.now() - started);
   if (failure === null) {
+    // lastError stays: a job done on a later attempt still shows why the earlier one failed.
     const done = await db.$executeRaw(Prisma.sql`
-      UPDATE "Job" SET "status" = 'done', "lockedBy" = NULL, "lockedUntil" = NULL, "finishedAt" = ${at}, "updatedAt" = ${at}, "lastError" = NULL
+      UPDATE "Job" SET "status" = 'done', "lockedBy" = NULL, "lockedUntil" = NULL, "finishedAt" = ${at}, "updatedAt" = ${at}
       WHERE "lockedBy" = ${token}`);
     log(done === jobs.length ? "info" : "warn", done === jobs.length ? "queue.job_done" : "queue.job_done_after_lease_lost",
       { job: first.id, kind: first.kind, shop: first.shopId, attempt: first.attempts, ms, ...(jobs.length > 1 ? { batch: jobs.length } : {}) });

@@ -32,6 +32,14 @@ interface Instance {
   port: number;
 }
 
+/** The instances' log lines about job retries and failures (a retried job shows why in the failure). */
+const jobTrouble: string[] = [];
+function watchLog(name: string, stream: NodeJS.ReadableStream): void {
+  createInterface({ input: stream }).on("line", (line) => {
+    if (/"queue\.(job_retry|job_failed)"/.test(line)) jobTrouble.push(`${name}: ${line}`);
+  });
+}
+
 function startInstance(name: string): Promise<Instance> {
   const env: NodeJS.ProcessEnv = {
     ...process.env, NODE_ENV: "production", JOB_WORKER_INTERVAL_MS: "100", DATABASE_POOL_SIZE: "4", INSTANCE: name,
@@ -40,9 +48,11 @@ function startInstance(name: string): Promise<Instance> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/pg/support/webhook-instance.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += String(chunk)));
+  watchLog(name, child.stderr!);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`instance ${name} did not start in 60 s: ${stderr}`)), 60_000);
     child.once("exit", (code) => reject(new Error(`instance ${name} exited (${code}): ${stderr}`)));
+    watchLog(name, child.stdout!);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const match = /^ready (\d+)$/.exec(line);
       if (match) {
@@ -176,10 +186,15 @@ describe("two app instances on one database", () => {
 
     const orphan = await db.job.findUniqueOrThrow({ where: { id: "orphaned-job" } });
     expect([orphan.status, orphan.attempts, orphan.lockedBy]).toEqual(["done", 2, null]);
-    // Every other job was claimed once: a second claim of a live job would show as attempts 2.
+    // No live job was claimed twice: a second claim shows as attempts 2 with no failed attempt on record
+    // (lastError). A job retried after a failure is allowed (the queue is at-least-once, and the ledger
+    // check below decides), but its error is printed: two CI runs retried one analytics refresh once.
     const jobs = await db.job.findMany({ where: { id: { not: "orphaned-job" }, runAt: { lte: new Date(Date.now() + 60_000) } } });
     expect(jobs.length).toBeGreaterThan(0);
-    expect(jobs.filter((job) => job.status !== "done" || job.attempts !== 1)).toEqual([]);
+    expect(jobs.filter((job) => job.status !== "done" || (job.attempts !== 1 && job.lastError === null)), jobTrouble.join("\n")).toEqual([]);
+    for (const job of jobs.filter((job) => job.attempts > 1)) {
+      process.stderr.write(`storm: ${job.kind} ${job.shopId} retried (attempt ${job.attempts}) after: ${job.lastError?.split("\n").slice(0, 4).join(" | ")}\n`);
+    }
     // One receipt per (shop, webhook id) whatever the number of copies.
     expect(await db.webhookReceipt.count()).toBe(stores.flat().length);
 
