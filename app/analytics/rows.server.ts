@@ -176,13 +176,13 @@ const SNAPSHOT_TIMEOUT_MS = 600_000;
 /**
  * Runs `read` on a row source whose reads all see one committed state of the database: the direct
  * SQLite connection's read transaction, or on PostgreSQL a REPEATABLE READ, READ ONLY transaction of
- * the client (`source.reader` runs other queries in the same snapshot). A transaction client passed in
+ * the client (`reader`, the second argument, runs other queries in the same snapshot). A transaction client passed in
  * is already one view; SQLite through Prisma (direct path off) reads statement by statement, since a
  * long transaction there would hold up the process's writes.
  */
 export async function withRowSnapshot<T>(db: Reader, read: (rows: RowSource, reader: Reader) => Promise<T>): Promise<T> {
   const client = db as Partial<Pick<Db, "$transaction">> & Reader;
-  if (!directSqliteFile() && dbProvider(db) === "postgresql" && typeof client.$transaction === "function") {
+  if (dbProvider(db) === "postgresql" && typeof client.$transaction === "function") {
     // `Db` is typed as the SQLite client, whose only level is Serializable; the PostgreSQL client takes this.
     const options = { isolationLevel: "RepeatableRead", maxWait: 30_000, timeout: SNAPSHOT_TIMEOUT_MS } as unknown as
       { isolationLevel: "Serializable"; maxWait: number; timeout: number };

@@ -36,6 +36,8 @@ await runPhase<WebhooksArgs>(async ({ orders, warmup, concurrency, instances }, 
     // Let the workers settle, then check what was stored.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const counts = await storedCounts(url);
+    const transportErrors = { ...measured.errors };
+    for (const [cause, count] of Object.entries(warm.errors)) transportErrors[cause] = (transportErrors[cause] ?? 0) + count;
     return {
       instances,
       ordersPerSecond: orders / (measured.ms / 1000),
@@ -45,7 +47,7 @@ await runPhase<WebhooksArgs>(async ({ orders, warmup, concurrency, instances }, 
       p99: quantile(sorted, 0.99),
       max: sorted[sorted.length - 1],
       failures: warm.failures + measured.failures,
-      transportErrors: Object.entries({ ...warm.errors }).reduce((all, [code, count]) => ({ ...all, [code]: (all[code] ?? 0) + count }), { ...measured.errors }),
+      transportErrors,
       sent: items.length,
       expected: items.filter((item) => !item.test).length,
       // Non-test orders whose delivery was answered 200: each must be stored (the others Shopify would retry).

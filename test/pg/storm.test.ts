@@ -34,10 +34,8 @@ interface Instance {
 
 /** The instances' log lines about job retries and failures (a retried job shows why in the failure). */
 const jobTrouble: string[] = [];
-function watchLog(name: string, stream: NodeJS.ReadableStream): void {
-  createInterface({ input: stream }).on("line", (line) => {
-    if (/"queue\.(job_retry|job_failed)"/.test(line)) jobTrouble.push(`${name}: ${line}`);
-  });
+function noteJobTrouble(name: string, line: string): void {
+  if (/"queue\.(job_retry|job_failed)"/.test(line)) jobTrouble.push(`${name}: ${line}`);
 }
 
 function startInstance(name: string): Promise<Instance> {
@@ -48,12 +46,12 @@ function startInstance(name: string): Promise<Instance> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/pg/support/webhook-instance.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += String(chunk)));
-  watchLog(name, child.stderr!);
+  createInterface({ input: child.stderr! }).on("line", (line) => noteJobTrouble(name, line));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`instance ${name} did not start in 60 s: ${stderr}`)), 60_000);
     child.once("exit", (code) => reject(new Error(`instance ${name} exited (${code}): ${stderr}`)));
-    watchLog(name, child.stdout!);
     createInterface({ input: child.stdout! }).on("line", (line) => {
+      noteJobTrouble(name, line);
       const match = /^ready (\d+)$/.exec(line);
       if (match) {
         clearTimeout(timer);
