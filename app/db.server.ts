@@ -60,12 +60,23 @@ export async function transactionLock(tx: Pick<Db, "$queryRaw">, key: string): P
  * - synchronous stays FULL (the default): a commit is on disk before the webhook is answered 200, so an
  *   OS crash loses no acknowledged delivery. Group commit (app/ingest/order-batcher.server.ts) is what
  *   keeps that affordable. SQLITE_SYNCHRONOUS=NORMAL trades that for speed.
+ * - cache_size = 64 MiB (SQLITE_CACHE_MB) instead of SQLite's 2 MiB: the ledger's secondary indexes
+ *   (orders by customer, lines by order) take inserts all over the tree, and with 2 MiB most of them
+ *   re-read their pages. Measured on the 1M-order bulk ingest (batches of 4,000): 136 -> 108 µs per order
+ *   in the writer.
  * - interactive transactions start with BEGIN IMMEDIATE instead of the adapter's BEGIN (deferred): a
  *   deferred transaction that reads, then writes while another process holds the write lock fails at
  *   once with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT (the busy timeout cannot help it). Measured with a web
  *   process and a worker process on one file: 990 of 4,400 webhook deliveries answered 500 that way.
  *   IMMEDIATE takes the write lock up front, waiting up to the busy timeout, so processes queue instead.
  */
+/** The page cache per SQLite connection, in KiB (a negative cache_size is a size in KiB). */
+function sqliteCacheKib(): number {
+  const mb = Number(process.env.SQLITE_CACHE_MB ?? 64);
+  if (!Number.isInteger(mb) || mb < 1) throw new Error(`SQLITE_CACHE_MB must be a positive integer, got ${process.env.SQLITE_CACHE_MB}`);
+  return mb * 1024;
+}
+
 type SqliteClient = { pragma?: (source: string) => unknown; prepare?: (source: string) => unknown };
 
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
@@ -80,6 +91,7 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
       client.pragma("journal_mode = WAL");
       client.pragma("busy_timeout = 5000");
       client.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL"}`);
+      client.pragma(`cache_size = -${sqliteCacheKib()}`);
       const prepare = client.prepare.bind(client);
       client.prepare = (source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source);
     }

@@ -119,10 +119,23 @@ function sqliteLedgerSql(connection: SqliteConnection): LedgerSql {
       const statement = prepared(connection,
         `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
       const values = new Array<unknown>(columns.length);
+      // Rows of a batch repeat their timestamps (ingestedAt on every row, createdAt = processedAt on
+      // most orders): the last Date's text is kept so each distinct instant is formatted once in a row.
+      let lastTime = Number.NaN;
+      let lastText = "";
       for (const row of rows) {
         for (let index = 0; index < columns.length; index += 1) {
           const value = row[columns[index]];
-          values[index] = typeof value === "object" || typeof value === "boolean" || value === undefined ? bindValue(value) : value;
+          if (value instanceof Date) {
+            const time = value.getTime();
+            if (time !== lastTime) {
+              lastTime = time;
+              lastText = bindValue(value) as string;
+            }
+            values[index] = lastText;
+          } else {
+            values[index] = typeof value === "object" || typeof value === "boolean" || value === undefined ? bindValue(value) : value;
+          }
         }
         statement.run(values);
       }

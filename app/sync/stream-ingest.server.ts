@@ -181,7 +181,9 @@ async function mapInWorker(source: AsyncIterable<Uint8Array | string>, options: 
   if (!api) throw new Error("Mapping in a worker thread needs tsx (mapWorkerAvailable() is false here)");
   const bootstrap = `import(${JSON.stringify(api)})
     .then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: options });
+  // Parsing and mapping allocate a great many short-lived objects: a young generation of 96 MiB instead
+  // of V8's default cuts the worker's scavenges (profiled at 100k orders: GC 3.5 s -> 2.5 s).
+  const worker = new Worker(bootstrap, { eval: true, workerData: options, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
   const inbox: FromWorker[] = [];
   let failure: unknown = null;
   let finished = false;
