@@ -9,7 +9,9 @@
  *
  * Flags: --orders N --customers N --seed N --months N --port N --reseed --no-serve
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildIfStale, migrate } from "./app-build";
@@ -101,7 +103,37 @@ async function seedCosts(seedNumber: number) {
   step(`margins recomputed for ${margins.orders} orders in ${(margins.ms / 1000).toFixed(1)}s`);
 }
 
+/**
+ * Until the first release the schema has one migration, rewritten when the schema changes (see
+ * scripts/db-schema.sh), so `migrate deploy` sees nothing pending on a demo database made from an
+ * older version of it. Such a database (its applied migration's checksum differs) is recreated.
+ */
+function dropOutdatedDemoDatabase(file: string): void {
+  if (!existsSync(file)) return;
+  const applied = new Map<string, string>();
+  const connection = new Database(file, { readonly: true });
+  try {
+    const rows = connection.prepare(`SELECT "migration_name" AS name, "checksum" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL`).all() as
+      { name: string; checksum: string }[];
+    for (const row of rows) applied.set(row.name, row.checksum);
+  } catch {
+    return; // not migrated yet: migrate deploy sets it up
+  } finally {
+    connection.close();
+  }
+  const dir = path.join(root, "prisma/migrations");
+  const outdated = readdirSync(dir).some((name) => {
+    const sql = path.join(dir, name, "migration.sql");
+    const checksum = applied.get(name);
+    return existsSync(sql) && checksum !== undefined && checksum !== createHash("sha256").update(readFileSync(sql)).digest("hex");
+  });
+  if (!outdated) return;
+  step("the schema changed since this demo database was made: recreating it");
+  for (const suffix of ["", "-wal", "-shm", "-journal", ".seed.json"]) rmSync(`${file}${suffix}`, { force: true });
+}
+
 step(`database ${process.env.DATABASE_URL}`);
+if (process.env.DATABASE_URL!.startsWith("file:")) dropOutdatedDemoDatabase(process.env.DATABASE_URL!.replace(/^file:/, ""));
 migrate(root);
 step("migrations applied");
 await seed();

@@ -1,7 +1,8 @@
 /**
  * Precomputed analytics: `refreshAnalytics(db, shopId)` loads the shop's value events and facts once,
  * builds every view (cohorts with the formula view, segments, LTV:CAC at each horizon, the flag context
- * of the customers) and writes them as AnalyticsSnapshot rows in one transaction. Pages read a row.
+ * of the customers, the flagged customers' lists) and writes them as AnalyticsSnapshot rows (and
+ * FlaggedCustomer rows) in one transaction. Pages read a row.
  *
  * Freshness. A snapshot records the *stamp* its inputs had when the refresh began: the latest of the
  * ledger change time (Shop.lastOrderAt), the end of the latest margin recompute (a full MarginRun or an
@@ -31,6 +32,8 @@ import { OVERVIEW_VIEW, overviewFromTotals, overviewPayload } from "./overview.s
 import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
 import { computeProjections, PROJECTIONS_VIEW } from "./projections.server";
+import { activityUnder } from "~/customers/activity.server";
+import { buildFlagLists, FLAGGED_VIEW, writeFlagLists, type FlaggedPayload } from "~/customers/flag-lists.server";
 
 export const ANALYTICS_REFRESH_JOB = "analytics.refresh";
 // Shared with the page component, so they live in a module without server code.
@@ -145,7 +148,8 @@ export interface ViewInputs {
  * Every view from one prepared base (pure apart from the clock-free inputs given), and each customer's
  * segment rows for the per-segment projection (not stored: the projection consumes them).
  */
-export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs): { views: ViewPayloads; segmentKeys: Map<string, string[]> } {
+export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs):
+  { views: ViewPayloads; segmentKeys: Map<string, string[]>; customers: CustomerFacts[] } {
   const currency = inputs.shop.currency;
   const table = buildCohortTable(base);
   const customers = buildCustomerFacts(base, orders);
@@ -176,7 +180,7 @@ export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[],
       revenue: Array.from(revenue), contributionMargin: Array.from(margin),
     },
   };
-  return { views, segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }) };
+  return { views, segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }), customers };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -265,30 +269,42 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const loaded = performance.now();
     const base = prepareAnalytics(input);
     const prepared = performance.now();
-    const { views, segmentKeys } = computeViews(base, orders, inputs);
+    const { views, segmentKeys, customers } = computeViews(base, orders, inputs);
     const viewsDone = performance.now();
     // The predictive model, read by the Cohorts and Segments pages and the at-risk flag.
     const projections = computeProjections(input, shopId, segmentKeys);
     const projected = performance.now();
+    // The Customers page's flagged lists, under the model just fitted (stored with it below).
+    const flagLists = buildFlagLists(customers, {
+      currency: shop.currency, thresholds: inputs.thresholds,
+      activity: activityUnder(projections, shop, input.events, input.cancelledOrderIds, asOf),
+    });
+    const flagged: FlaggedPayload = { customers: customers.length };
+    const listed = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
     // seconds at 1M orders: too slow for a page load, and a second pass over the ledger here).
     const overview = overviewPayload(overviewFromTotals(totals, shop));
     const computed = performance.now();
     const computedAt = new Date();
     const ms = computed - started;
-    const rows = [...Object.entries(views), [PROJECTIONS_VIEW, projections] as const, [OVERVIEW_VIEW, overview] as const].map(([view, payload]) => ({
+    const rows = [
+      ...Object.entries(views), [PROJECTIONS_VIEW, projections] as const, [OVERVIEW_VIEW, overview] as const, [FLAGGED_VIEW, flagged] as const,
+    ].map(([view, payload]) => ({
       shopId, view, payload: JSON.stringify(payload), asOf, computedAt, costVersion, watermark, ms: Math.round(ms),
     }));
-    await db.$transaction([
-      db.analyticsSnapshot.deleteMany({ where: { shopId } }), // filtered cohort tables are recomputed on demand
-      db.analyticsSnapshot.createMany({ data: rows }),
-      db.analyticsRefresh.update({ where: { shopId }, data: { status: "idle", finishedAt: new Date(), heartbeatAt: new Date() } }),
-    ]);
+    await db.$transaction(async (tx) => {
+      await tx.analyticsSnapshot.deleteMany({ where: { shopId } }); // filtered cohort tables are recomputed on demand
+      await tx.analyticsSnapshot.createMany({ data: rows });
+      await writeFlagLists(db, tx, shopId, flagLists);
+      await tx.analyticsRefresh.update({ where: { shopId }, data: { status: "idle", finishedAt: new Date(), heartbeatAt: new Date() } });
+    }, { timeout: 120_000 });
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
       loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0 }, readPath: timings.path ?? "",
-      computeParts: { prepare: prepared - loaded, views: viewsDone - prepared, projections: projected - viewsDone, overview: computed - projected },
+      computeParts: {
+        prepare: prepared - loaded, views: viewsDone - prepared, projections: projected - viewsDone, flags: listed - projected, overview: computed - listed,
+      },
       events: input.events.length, customers: base.customerIds.length,
     };
   } catch (error) {

@@ -5,7 +5,7 @@
  * shop's time zone. Undefined when the model has not been fitted for the shop (too little history, or
  * no refresh yet): then no customer is flagged at risk, and the pages say why.
  */
-import { readProjections } from "~/analytics/projections.server";
+import { readProjections, type ProjectionsPayload } from "~/analytics/projections.server";
 import type { Db } from "~/db.server";
 import type { CustomerActivity } from "~/domain/analytics";
 import { customerActivity, dayNumberFunction, dayString, purchasesFromEvents } from "~/domain/clv";
@@ -15,7 +15,14 @@ import type { ShopSettings } from "~/shops/shops.server";
 export async function activityOf(
   db: Db, shop: ShopSettings, events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, now = new Date(),
 ): Promise<ReadonlyMap<string, CustomerActivity> | undefined> {
-  const projections = await readProjections(db, shop.id);
+  return activityUnder(await readProjections(db, shop.id), shop, events, cancelledOrderIds, now);
+}
+
+/** The same under a given projections payload (the refresh's own, before it is stored). */
+export function activityUnder(
+  projections: ProjectionsPayload | null, shop: Pick<ShopSettings, "ianaTimezone">, events: readonly ValueEvent[],
+  cancelledOrderIds: ReadonlySet<string>, now = new Date(),
+): ReadonlyMap<string, CustomerActivity> | undefined {
   if (projections?.status !== "ready") return undefined;
   const today = dayString(dayNumberFunction(shop.ianaTimezone)(now));
   return customerActivity(projections.model.bgnbd.params, purchasesFromEvents(events, cancelledOrderIds), {

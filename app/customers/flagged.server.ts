@@ -1,76 +1,57 @@
 /**
  * Every flagged customer of a shop, by flag kind, for the Customers page's list and its CSV. The flags
  * are the domain's (flagCustomers) over every customer's lifetime facts, with the shop's segment
- * thresholds (the Segments page's settings). The list is cached per shop until anything it depends on
- * changes (the analytics stamp: orders, margins, costs, settings; and the stored model, for at risk), so paging
- * through it is cheap.
+ * thresholds (the Segments page's settings).
+ *
+ * The lists come from the last analytics refresh, which stores them (app/customers/flag-lists.server.ts)
+ * with the model it fitted; like the other pages, stale lists are shown while a newer refresh runs.
+ * Where no stored list matches the stored model (before the first refresh, or a model stored apart
+ * from a refresh), they are computed here, and cached per shop until anything they depend on changes
+ * (the analytics stamp: orders, margins, costs, settings; and the stored model, for at risk).
  */
 import { loadAnalyticsInput } from "~/analytics/input.server";
 import { getAnalyticsSettings } from "~/analytics/settings.server";
 import { PROJECTIONS_VIEW } from "~/analytics/projections.server";
-import { currentStamp } from "~/analytics/snapshot.server";
+import { currentStamp, readSnapshotRow, readView } from "~/analytics/snapshot.server";
 import type { Db } from "~/db.server";
-import { buildCustomerFacts, flagCustomers, prepareAnalytics, type CustomerFlag, type CustomerFlagKind } from "~/domain/analytics";
-import { gidNumber } from "~/domain/ledger/gid";
+import { buildCustomerFacts, prepareAnalytics, type CustomerFlagKind } from "~/domain/analytics";
 import type { ShopSettings } from "~/shops/shops.server";
 import { activityOf } from "./activity.server";
+import { buildFlagLists, FLAGGED_VIEW, storedFlagCounts, storedFlagRows, type FlaggedPayload, type FlaggedRow, type FlagLists } from "./flag-lists.server";
 import { FLAG_KINDS } from "./flag-kinds";
 
-export { FLAG_KINDS };
-
-export interface FlaggedCustomer {
-  customerId: string;
-  customerNumber: string;
-  contributionMargin: number;
-  revenue: number;
-  orders: number;
-  flags: CustomerFlag[];
-}
+export { FLAG_KINDS, type FlaggedRow };
 
 export interface FlaggedCustomers {
-  stamp: number;
+  /** Customers considered (every customer with an order). */
   customers: number;
-  /** Per kind, the customers with that flag: high value by margin (highest first), the others worst margin first. */
-  byKind: Record<CustomerFlagKind, FlaggedCustomer[]>;
+  counts: Record<CustomerFlagKind, number>;
+  /** When the lists were computed: the refresh's time, or null when computed for this request. */
+  computedAt: string | null;
+  /** `limit` rows of a kind's list from `offset`, all of them without a limit. */
+  rows(kind: CustomerFlagKind, offset?: number, limit?: number): Promise<FlaggedRow[]>;
 }
 
-const cache = new Map<string, Promise<FlaggedCustomers>>();
+interface Computed {
+  customers: number;
+  lists: FlagLists;
+}
+
+const cache = new Map<string, Promise<Computed>>();
 const cacheStamp = new Map<string, string>();
 
-async function compute(db: Db, shop: ShopSettings, stamp: number): Promise<FlaggedCustomers> {
+async function compute(db: Db, shop: ShopSettings): Promise<Computed> {
   const [{ input, orders }, settings] = await Promise.all([loadAnalyticsInput(db, shop), getAnalyticsSettings(db, shop.id)]);
   const facts = buildCustomerFacts(prepareAnalytics(input), orders);
   const activity = await activityOf(db, shop, input.events, input.cancelledOrderIds);
-  const sets = flagCustomers(facts, { currency: shop.currency, thresholds: settings.thresholds, activity });
-  const byKind = Object.fromEntries(FLAG_KINDS.map((kind) => [kind, [] as FlaggedCustomer[]])) as Record<CustomerFlagKind, FlaggedCustomer[]>;
-  sets.forEach((set, i) => {
-    if (set.flags.length === 0) return;
-    const c = facts[i];
-    const row: FlaggedCustomer = {
-      customerId: c.customerId, customerNumber: gidNumber(c.customerId), contributionMargin: c.contributionMargin, revenue: c.revenue,
-      orders: c.orders, flags: set.flags,
-    };
-    for (const flag of set.flags) byKind[flag.kind].push(row);
-  });
-  for (const kind of FLAG_KINDS) {
-    const sign = kind === "high_value" ? -1 : 1;
-    byKind[kind].sort((a, b) => sign * (a.contributionMargin - b.contributionMargin) || (a.customerId < b.customerId ? -1 : 1));
-  }
-  return { stamp, customers: facts.length, byKind };
+  return { customers: facts.length, lists: buildFlagLists(facts, { currency: shop.currency, thresholds: settings.thresholds, activity }) };
 }
 
-export async function flaggedCustomers(db: Db, shop: ShopSettings): Promise<FlaggedCustomers> {
-  const [stampDate, model] = await Promise.all([
-    currentStamp(db, shop.id),
-    // The at-risk flags follow the model the refresh stores, which moves without moving the stamp.
-    db.analyticsSnapshot.findUnique({ where: { shopId_view: { shopId: shop.id, view: PROJECTIONS_VIEW } }, select: { computedAt: true } }),
-  ]);
-  const stamp = stampDate.getTime();
-  const version = `${stamp}:${model?.computedAt.getTime() ?? 0}`;
+function computedOnce(db: Db, shop: ShopSettings, version: string): Promise<Computed> {
   const key = shop.id;
   let pending = cache.get(key);
   if (!pending || cacheStamp.get(key) !== version) {
-    pending = compute(db, shop, stamp);
+    pending = compute(db, shop);
     cache.set(key, pending);
     cacheStamp.set(key, version);
     pending.catch(() => {
@@ -80,12 +61,31 @@ export async function flaggedCustomers(db: Db, shop: ShopSettings): Promise<Flag
   return pending;
 }
 
+export async function flaggedCustomers(db: Db, shop: ShopSettings): Promise<FlaggedCustomers> {
+  const [stored, model] = await Promise.all([
+    readSnapshotRow<FlaggedPayload>(db, shop.id, FLAGGED_VIEW),
+    // The at-risk flags follow the stored model, which a refresh stores with the lists.
+    db.analyticsSnapshot.findUnique({ where: { shopId_view: { shopId: shop.id, view: PROJECTIONS_VIEW } }, select: { computedAt: true } }),
+  ]);
+  if (stored && model && stored.computedAt.getTime() === model.computedAt.getTime()) {
+    await readView(db, shop.id, "customers"); // asks for a refresh when the lists are stale
+    return {
+      customers: stored.payload.customers, counts: await storedFlagCounts(db, shop.id), computedAt: stored.computedAt.toISOString(),
+      rows: (kind, offset, limit) => storedFlagRows(db, shop.id, kind, offset, limit),
+    };
+  }
+  const stamp = (await currentStamp(db, shop.id)).getTime();
+  const computed = await computedOnce(db, shop, `${stamp}:${model?.computedAt.getTime() ?? 0}`);
+  return {
+    customers: computed.customers,
+    counts: Object.fromEntries(FLAG_KINDS.map((kind) => [kind, computed.lists[kind].length])) as Record<CustomerFlagKind, number>,
+    computedAt: null,
+    rows: async (kind, offset = 0, limit) => computed.lists[kind].slice(offset, limit === undefined ? undefined : offset + limit),
+  };
+}
+
 /** For tests: forget the cached lists. */
 export function clearFlaggedCache(): void {
   cache.clear();
   cacheStamp.clear();
-}
-
-export function flagOf(row: FlaggedCustomer, kind: CustomerFlagKind): CustomerFlag | undefined {
-  return row.flags.find((flag) => flag.kind === kind);
 }

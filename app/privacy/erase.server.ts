@@ -25,7 +25,7 @@ export const ORDER_KEYED_TABLES = [
   "SyncDrift",
 ];
 /** Tables whose rows belong to a customer but not to an order (column "customerId"). */
-export const CUSTOMER_KEYED_TABLES: string[] = ["CustomerMerge", "ServiceContact"];
+export const CUSTOMER_KEYED_TABLES: string[] = ["CustomerMerge", "ServiceContact", "FlaggedCustomer"];
 /** Other columns naming a customer, as [table, column] (a merge names both customers). */
 export const CUSTOMER_KEYED_COLUMNS: [string, string][] = [["CustomerMerge", "keptCustomerId"]];
 /**

@@ -19,7 +19,7 @@ import { customerCard, PROTECTED_SEARCH_MESSAGE, resolveCustomerQuery } from "~/
 import { CustomerCardPanel } from "~/customers/CustomerCardPanel";
 import { FLAG_TONES } from "~/customers/card-view";
 import { FLAG_KINDS } from "~/customers/flag-kinds";
-import { flaggedCustomers, flagOf } from "~/customers/flagged.server";
+import { flaggedCustomers } from "~/customers/flagged.server";
 import { customerContacts, customerOrders } from "~/customers/orders.server";
 import { parseCustomerQuery } from "~/customers/query";
 import db from "~/db.server";
@@ -66,19 +66,19 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     ? await Promise.all([customerOrders(db, shop.id, card.customerId), customerContacts(db, shop.id, card.customerId)])
     : [null, null];
 
-  const counts = Object.fromEntries(FLAG_KINDS.map((kind) => [kind, flagged.byKind[kind].length])) as Record<CustomerFlagKind, number>;
+  const counts = flagged.counts;
   const kind: CustomerFlagKind = query.flag ?? FLAG_KINDS.find((k) => counts[k] > 0) ?? "high_value";
-  const list = flagged.byKind[kind];
-  const pages = Math.max(1, Math.ceil(list.length / PAGE_SIZE));
+  const total = counts[kind];
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(query.page, pages);
-  const rows = list.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((row) => ({
+  const rows = (await flagged.rows(kind, (page - 1) * PAGE_SIZE, PAGE_SIZE)).map((row) => ({
     customerId: row.customerId,
     customerNumber: row.customerNumber,
     contributionMargin: row.contributionMargin,
     revenue: row.revenue,
     orders: row.orders,
-    reason: flagOf(row, kind)?.reason ?? "",
-    otherFlags: row.flags.filter((flag) => flag.kind !== kind).map((flag) => ({ kind: flag.kind, label: flag.label })),
+    reason: row.flag.reason,
+    otherFlags: row.otherFlags,
   }));
 
   return {
@@ -86,7 +86,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     search,
     protectedSearch: { enabled: false as const, reason: PROTECTED_SEARCH_MESSAGE },
     selected: card && orders && contacts ? { card, orders: orders.rows, ordersTotal: orders.total, contacts } : null,
-    flagged: { kind, counts, customers: flagged.customers, rows, total: list.length, page, pages, help: list.length ? null : await flagHelp(kind, shop.id) },
+    flagged: {
+      kind, counts, customers: flagged.customers, rows, total, page, pages, computedAt: flagged.computedAt, help: total ? null : await flagHelp(kind, shop.id),
+    },
   };
 };
 
@@ -245,7 +247,8 @@ function FlaggedList({ data }: { data: Data }) {
               Flagged customers
             </Text>
             <Text as="p" tone="subdued">
-              {`${count(flagged.customers)} customers with a purchase; thresholds are the Segments page's settings.`}
+              {`${count(flagged.customers)} customers with a purchase; thresholds are the Segments page's settings.` +
+                (flagged.computedAt ? ` Flags as of ${dateInZone(flagged.computedAt, shop.ianaTimezone, true)} (the last analytics refresh).` : "")}
             </Text>
           </BlockStack>
           <InlineStack gap="200">

@@ -20,8 +20,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const amount = (minor: number) => toDecimalString(minor, shop.currencyDigits);
   const rows: (string | number | null)[][] = [];
   for (const kind of flag ? [flag] : FLAG_KINDS) {
-    for (const customer of flagged.byKind[kind]) {
-      const f = customer.flags.find((x) => x.kind === kind)!;
+    for (const customer of await flagged.rows(kind)) {
+      const f = customer.flag;
       rows.push([
         customer.customerId, kind, f.label, amount(customer.contributionMargin), amount(customer.revenue), customer.orders, f.reason,
         JSON.stringify(f.numbers),

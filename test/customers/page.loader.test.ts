@@ -6,7 +6,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clearFlaggedCache } from "~/customers/flagged.server";
+import { refreshAnalytics } from "~/analytics/snapshot.server";
+import { clearFlaggedCache, FLAG_KINDS } from "~/customers/flagged.server";
 import { loader as apiLoader } from "~/routes/api.customers.$customerId";
 import { loader, PAGE_SIZE } from "~/routes/app.customers";
 import { loader as csvLoader } from "~/routes/app.customers[.csv]";
@@ -123,5 +124,48 @@ describe("flagged customers", () => {
     expect(JSON.parse(negative.numbers_json)).toEqual({ contributionMargin: -1500, revenue: 0, orders: 1 });
     const one = await csvLoader({ request: await adminRequest("https://margin-ltv.test/app/customers.csv?flag=new", BIG_SHOP), params: {}, context: {} } as LoaderFunctionArgs);
     expect(parse(await one.text(), { columns: true })).toHaveLength(60);
+  });
+});
+
+describe("flagged customers stored by the analytics refresh", () => {
+  const everyKind = async () => Object.fromEntries(await Promise.all(FLAG_KINDS.map(async (kind) => [kind, (await page(`?flag=${kind}`)).flagged] as const)));
+
+  it("serves the refresh's stored lists, row for row the lists computed on request, with the refresh's time", async () => {
+    // Earlier loads (the card) ran a refresh: without its "flagged" row the lists are computed on request.
+    await db.analyticsSnapshot.deleteMany({ where: { shopId: SHOP, view: "flagged" } });
+    clearFlaggedCache();
+    const computed = await everyKind();
+    expect(computed.high_value.computedAt).toBeNull();
+    const refresh = await refreshAnalytics(db, SHOP);
+    expect(refresh.computeParts.flags).toBeGreaterThan(0);
+    const stored = await everyKind();
+    const snapshot = await db.analyticsSnapshot.findUniqueOrThrow({ where: { shopId_view: { shopId: SHOP, view: "flagged" } } });
+    for (const kind of FLAG_KINDS) {
+      expect(stored[kind].computedAt).toBe(snapshot.computedAt.toISOString());
+      expect(stored[kind].rows).toEqual(computed[kind].rows);
+      expect(stored[kind].counts).toEqual(computed[kind].counts);
+      expect(stored[kind].customers).toBe(computed[kind].customers);
+    }
+    // One row per customer and flag, as the page counts them.
+    expect(await db.flaggedCustomer.count({ where: { shopId: SHOP } })).toBe(Object.keys(EXPECTED_FLAG).length);
+  });
+
+  it("reads the stored rows rather than computing them again", async () => {
+    const [kind] = Object.values(EXPECTED_FLAG);
+    await db.flaggedCustomer.updateMany({ where: { shopId: SHOP, kind }, data: { reason: "stored reason" } });
+    expect((await page(`?flag=${kind}`)).flagged.rows.map((row) => row.reason)).toEqual(["stored reason"]);
+    const csv = await csvLoader({ request: await adminRequest(`https://margin-ltv.test/app/customers.csv?flag=${kind}`, SHOP), params: {}, context: {} } as LoaderFunctionArgs);
+    expect((parse(await csv.text(), { columns: true }) as Record<string, string>[]).map((r) => r.reason)).toEqual(["stored reason"]);
+  });
+
+  it("computes the lists on request when the stored model is not the one they were stored with", async () => {
+    const projections = await db.analyticsSnapshot.findUniqueOrThrow({ where: { shopId_view: { shopId: SHOP, view: "projections" } } });
+    await db.analyticsSnapshot.update({
+      where: { shopId_view: { shopId: SHOP, view: "projections" } }, data: { computedAt: new Date(projections.computedAt.getTime() + 1000) },
+    });
+    const [kind] = Object.values(EXPECTED_FLAG);
+    const data = (await page(`?flag=${kind}`)).flagged;
+    expect(data.computedAt).toBeNull();
+    expect(data.rows.map((row) => row.reason)).not.toContain("stored reason");
   });
 });

@@ -460,6 +460,23 @@ CREATE TABLE "AnalyticsSnapshot" (
 );
 
 -- CreateTable
+CREATE TABLE "FlaggedCustomer" (
+    "shopId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "position" INTEGER NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "contributionMargin" BIGINT NOT NULL,
+    "revenue" BIGINT NOT NULL,
+    "orders" INTEGER NOT NULL,
+    "label" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "numbers" TEXT NOT NULL,
+    "otherKinds" TEXT NOT NULL,
+
+    PRIMARY KEY ("shopId", "kind", "position")
+);
+
+-- CreateTable
 CREATE TABLE "AnalyticsRefresh" (
     "shopId" TEXT NOT NULL PRIMARY KEY,
     "status" TEXT NOT NULL,
@@ -568,4 +585,7 @@ CREATE INDEX "SyncReconciliation_shopId_startedAt_idx" ON "SyncReconciliation"("
 
 -- CreateIndex
 CREATE INDEX "SyncDrift_shopId_repairedAt_idx" ON "SyncDrift"("shopId", "repairedAt");
+
+-- CreateIndex
+CREATE INDEX "FlaggedCustomer_shopId_customerId_idx" ON "FlaggedCustomer"("shopId", "customerId");
 

@@ -102,6 +102,13 @@ async function customerRows(shop: string, who: typeof X | typeof Y) {
       asOf: new Date(), computedAt: new Date(), costVersion: 1, watermark: new Date(), ms: 1,
     },
   });
+  // The customer on the refresh's flagged lists.
+  await db.flaggedCustomer.create({
+    data: {
+      shopId: shop, kind: "high_value", position: who.customer, customerId: customerGid, contributionMargin: 3000n, revenue: 6500n, orders: 1,
+      label: "High value", reason: "Top 10% by contribution margin", numbers: "{}", otherKinds: "",
+    },
+  });
   await db.syncPendingOrder.create({ data: { shopId: shop, backfillId: "backfill-1", orderId, reason: "refunds" } });
   await db.syncDrift.create({
     data: { shopId: shop, reconciliationId: "reconcile-1", orderId, kind: "stale", shopifyUpdatedAt: new Date(at(3)), repairedAt: new Date() },

@@ -470,6 +470,23 @@ CREATE TABLE "AnalyticsSnapshot" (
 );
 
 -- CreateTable
+CREATE TABLE "FlaggedCustomer" (
+    "shopId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "position" INTEGER NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "contributionMargin" BIGINT NOT NULL,
+    "revenue" BIGINT NOT NULL,
+    "orders" INTEGER NOT NULL,
+    "label" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "numbers" TEXT NOT NULL,
+    "otherKinds" TEXT NOT NULL,
+
+    CONSTRAINT "FlaggedCustomer_pkey" PRIMARY KEY ("shopId","kind","position")
+);
+
+-- CreateTable
 CREATE TABLE "AnalyticsRefresh" (
     "shopId" TEXT NOT NULL,
     "status" TEXT NOT NULL,
@@ -582,4 +599,7 @@ CREATE INDEX "SyncReconciliation_shopId_startedAt_idx" ON "SyncReconciliation"("
 
 -- CreateIndex
 CREATE INDEX "SyncDrift_shopId_repairedAt_idx" ON "SyncDrift"("shopId", "repairedAt");
+
+-- CreateIndex
+CREATE INDEX "FlaggedCustomer_shopId_customerId_idx" ON "FlaggedCustomer"("shopId", "customerId");
 
