@@ -51,6 +51,13 @@ export async function transactionLock(tx: Pick<Db, "$queryRaw">, key: string): P
   await tx.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))) AS "lock"`;
 }
 
+/** The page cache per SQLite connection, in KiB (a negative cache_size is a size in KiB). */
+function sqliteCacheKib(): number {
+  const mb = Number(process.env.SQLITE_CACHE_MB ?? 64);
+  if (!Number.isInteger(mb) || mb < 1) throw new Error(`SQLITE_CACHE_MB must be a positive integer, got ${process.env.SQLITE_CACHE_MB}`);
+  return mb * 1024;
+}
+
 /**
  * SQLite connection settings, applied when the connection opens (before any query):
  * - journal_mode = WAL: readers never block the writer and a commit appends to the log instead of
@@ -69,14 +76,75 @@ export async function transactionLock(tx: Pick<Db, "$queryRaw">, key: string): P
  *   once with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT (the busy timeout cannot help it). Measured with a web
  *   process and a worker process on one file: 990 of 4,400 webhook deliveries answered 500 that way.
  *   IMMEDIATE takes the write lock up front, waiting up to the busy timeout, so processes queue instead.
+ * - one statement or transaction at a time on the connection (ConnectionLock). The adapter serialises
+ *   its transactions, but runs a query made outside them on the same connection at once: while another
+ *   request's transaction is open, that query joins it, reads its uncommitted rows, and is undone if it
+ *   rolls back. Found by the delivery-order property test: a refunds/create created the shop row while
+ *   a duplicate delivery's transaction was open, the duplicate rolled back, and the shop row with it.
  */
-/** The page cache per SQLite connection, in KiB (a negative cache_size is a size in KiB). */
-function sqliteCacheKib(): number {
-  const mb = Number(process.env.SQLITE_CACHE_MB ?? 64);
-  if (!Number.isInteger(mb) || mb < 1) throw new Error(`SQLITE_CACHE_MB must be a positive integer, got ${process.env.SQLITE_CACHE_MB}`);
-  return mb * 1024;
+/** A FIFO lock: `acquire` resolves with the release function once every earlier holder has released. */
+class ConnectionLock {
+  #tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const granted = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => released);
+    return granted;
+  }
 }
 
+interface AdapterTransaction {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+interface LockableAdapter {
+  queryRaw(query: unknown): Promise<unknown>;
+  executeRaw(query: unknown): Promise<unknown>;
+  startTransaction(isolationLevel?: unknown): Promise<AdapterTransaction>;
+}
+
+/** Makes the adapter's own queries wait for its open transaction (and transactions for them). */
+function serialiseConnection(adapter: LockableAdapter): void {
+  const lock = new ConnectionLock();
+  for (const name of ["queryRaw", "executeRaw"] as const) {
+    const run = adapter[name].bind(adapter);
+    adapter[name] = async (query: unknown) => {
+      const release = await lock.acquire();
+      try {
+        return await run(query);
+      } finally {
+        release();
+      }
+    };
+  }
+  const start = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel?: unknown) => {
+    const release = await lock.acquire();
+    let transaction: AdapterTransaction;
+    try {
+      transaction = await start(isolationLevel);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    // Prisma sends COMMIT / ROLLBACK through the transaction, then calls one of these.
+    let open = true;
+    const end = (finish: () => Promise<void>) => async () => {
+      try {
+        await finish();
+      } finally {
+        if (open) release();
+        open = false;
+      }
+    };
+    transaction.commit = end(transaction.commit.bind(transaction));
+    transaction.rollback = end(transaction.rollback.bind(transaction));
+    return transaction;
+  };
+}
 type SqliteClient = { pragma?: (source: string) => unknown; prepare?: (source: string) => unknown };
 
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
@@ -95,6 +163,7 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
       const prepare = client.prepare.bind(client);
       client.prepare = (source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source);
     }
+    serialiseConnection(adapter as unknown as LockableAdapter);
     return adapter;
   }
 }
