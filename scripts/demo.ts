@@ -9,7 +9,6 @@
  *
  * Flags: --orders N --customers N --seed N --months N --port N --reseed --no-serve
  */
-import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -108,10 +107,12 @@ async function seedCosts(seedNumber: number) {
  * scripts/db-schema.sh), so `migrate deploy` sees nothing pending on a demo database made from an
  * older version of it. Such a database (its applied migration's checksum differs) is recreated.
  */
-function dropOutdatedDemoDatabase(file: string): void {
+async function dropOutdatedDemoDatabase(file: string): Promise<void> {
   if (!existsSync(file)) return;
+  // The adapter's own SQLite library: two in one process break each other's file locks (see the module).
+  const { SqliteDatabase } = await import("~/lib/sqlite-library.server");
   const applied = new Map<string, string>();
-  const connection = new Database(file, { readonly: true });
+  const connection = new SqliteDatabase(file, { readonly: true });
   try {
     const rows = connection.prepare(`SELECT "migration_name" AS name, "checksum" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL`).all() as
       { name: string; checksum: string }[];
@@ -133,7 +134,7 @@ function dropOutdatedDemoDatabase(file: string): void {
 }
 
 step(`database ${process.env.DATABASE_URL}`);
-if (process.env.DATABASE_URL!.startsWith("file:")) dropOutdatedDemoDatabase(process.env.DATABASE_URL!.replace(/^file:/, ""));
+if (process.env.DATABASE_URL!.startsWith("file:")) await dropOutdatedDemoDatabase(process.env.DATABASE_URL!.replace(/^file:/, ""));
 migrate(root);
 step("migrations applied");
 await seed();
