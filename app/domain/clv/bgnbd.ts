@@ -34,6 +34,11 @@ export interface BgNbdFit extends FitDiagnostics {
   logLikelihood: number;
   customers: number;
   uniqueRows: number;
+  /**
+   * a and b diverged together: the limit model (one dropout probability a/(a+b) for everyone) is the
+   * maximum, reported at a + b = LIMIT_CONCENTRATION; the covariance is then conditional on the limit.
+   */
+  homogeneousDropout: boolean;
   /** Standard errors from the observed information; null when the Hessian is not positive definite. */
   standardErrors: BgNbdParams | null;
   /** Covariance of (r, α, a, b), natural scale. */
@@ -48,10 +53,28 @@ export interface BgNbdFitOptions extends FitOptions {
    * wins. Ignored unless all four are positive and finite.
    */
   initial?: BgNbdParams;
+  /** false: never switch to the a, b → ∞ limit (the plain four-parameter search; for comparison). */
+  limitCheck?: boolean;
 }
 
 const toVector = (p: BgNbdParams): number[] => [p.r, p.alpha, p.a, p.b];
 const fromVector = (v: readonly number[]): BgNbdParams => ({ r: v[0], alpha: v[1], a: v[2], b: v[3] });
+
+/** What depends on x alone, per distinct x: the two terms' log-weights and their derivatives. */
+interface XTerms {
+  cGamma: Float64Array;
+  lb1: Float64Array;
+  lb2: Float64Array;
+  dR: Float64Array;
+  /** Derivatives of lb1 and lb2 w.r.t. the two dropout parameters (a, b; or μ, φ in the limit). */
+  d1: [Float64Array, Float64Array];
+  d2: [Float64Array, Float64Array];
+}
+
+function xTerms(nx: number): XTerms {
+  const f = () => new Float64Array(nx);
+  return { cGamma: f(), lb1: f(), lb2: f(), dR: f(), d1: [f(), f()], d2: [f(), f()] };
+}
 
 /**
  * Total log-likelihood and (optionally) its gradient w.r.t. (r, α, a, b) on grouped rows.
@@ -59,34 +82,62 @@ const fromVector = (v: readonly number[]): BgNbdParams => ({ r: v[0], alpha: v[1
  *   + 1{x>0} B(a+1,b+x−1)/B(a,b) (α+t_x)^−(r+x) ].
  */
 function evaluate(params: BgNbdParams, data: GroupedRfm, grad: number[] | null): number {
-  const { r, alpha, a, b } = params;
+  const { r, a, b } = params;
   const nx = data.distinctX.length;
-  // Everything that depends on x alone, once per distinct x.
-  const cGamma = new Float64Array(nx);
-  const lb1 = new Float64Array(nx);
-  const lb2 = new Float64Array(nx);
-  const dR = new Float64Array(nx);
-  const dA1 = new Float64Array(nx);
-  const dA2 = new Float64Array(nx);
-  const dB1 = new Float64Array(nx);
-  const dB2 = new Float64Array(nx);
+  const t = xTerms(nx);
   const lbab = betaln(a, b);
   const psiAB = grad ? digamma(a + b) : 0;
   const psiB = grad ? digamma(b) : 0;
   for (let j = 0; j < nx; j++) {
     const x = data.distinctX[j];
-    cGamma[j] = gammaln(r + x) - gammaln(r);
-    lb1[j] = x === 0 ? 0 : betaln(a, b + x) - lbab;
-    lb2[j] = x === 0 ? -Infinity : betaln(a + 1, b + x - 1) - lbab;
+    t.cGamma[j] = gammaln(r + x) - gammaln(r);
+    t.lb1[j] = x === 0 ? 0 : betaln(a, b + x) - lbab;
+    t.lb2[j] = x === 0 ? -Infinity : betaln(a + 1, b + x - 1) - lbab;
     if (grad) {
       const psiABX = digamma(a + b + x);
-      dR[j] = x === 0 ? 0 : digamma(r + x) - digamma(r);
-      dA1[j] = psiAB - psiABX;
-      dA2[j] = 1 / a + psiAB - psiABX;
-      dB1[j] = digamma(b + x) - psiABX - psiB + psiAB;
-      dB2[j] = x === 0 ? 0 : digamma(b + x - 1) - psiABX - psiB + psiAB;
+      t.dR[j] = x === 0 ? 0 : digamma(r + x) - digamma(r);
+      t.d1[0][j] = psiAB - psiABX;
+      t.d2[0][j] = 1 / a + psiAB - psiABX;
+      t.d1[1][j] = digamma(b + x) - psiABX - psiB + psiAB;
+      t.d2[1][j] = x === 0 ? 0 : digamma(b + x - 1) - psiABX - psiB + psiAB;
     }
   }
+  return sumRows(r, params.alpha, t, data, grad);
+}
+
+/**
+ * The limit a, b → ∞ with a/(a+b) = μ: Beta(a, b) concentrates at μ, every customer drops out with
+ * probability μ after each purchase. With φ = 1/(a+b), B(a,b+x)/B(a,b) = Π_(k<x) (1−μ+kφ)/(1+kφ) and
+ * B(a+1,b+x−1)/B(a,b) = μ/(1+(x−1)φ) · Π_(k<x−1) (1−μ+kφ)/(1+kφ): smooth in φ down to φ = 0, so the
+ * limit is the boundary φ = 0 of a well-posed model. Gradient w.r.t. (r, α, μ, φ) at φ = 0.
+ */
+function evaluateLimit(r: number, alpha: number, mu: number, data: GroupedRfm, grad: number[] | null): number {
+  const nx = data.distinctX.length;
+  const t = xTerms(nx);
+  const lnMu = Math.log(mu);
+  const ln1mMu = Math.log1p(-mu);
+  const odds = mu / (1 - mu);
+  for (let j = 0; j < nx; j++) {
+    const x = data.distinctX[j];
+    t.cGamma[j] = gammaln(r + x) - gammaln(r);
+    t.lb1[j] = x * ln1mMu;
+    t.lb2[j] = x === 0 ? -Infinity : lnMu + (x - 1) * ln1mMu;
+    if (grad) {
+      t.dR[j] = x === 0 ? 0 : digamma(r + x) - digamma(r);
+      t.d1[0][j] = -x / (1 - mu);
+      t.d2[0][j] = 1 / mu - (x - 1) / (1 - mu);
+      t.d1[1][j] = (odds * x * (x - 1)) / 2;
+      t.d2[1][j] = x === 0 ? 0 : -(x - 1) + (odds * (x - 1) * (x - 2)) / 2;
+    }
+  }
+  return sumRows(r, alpha, t, data, grad);
+}
+
+/** The sum over rows given the per-x terms; gradient w.r.t. (r, α, and the two dropout parameters). */
+function sumRows(r: number, alpha: number, t: XTerms, data: GroupedRfm, grad: number[] | null): number {
+  const { cGamma, lb1, lb2, dR } = t;
+  const [dA1, dB1] = t.d1;
+  const [dA2, dB2] = t.d2;
   const lnAlpha = Math.log(alpha);
   // ln(α + t) and 1/(α + t) once per distinct time (summaries on a day grid share few values).
   const timeTable = (times: readonly number[]): [Float64Array, Float64Array] => [
@@ -160,6 +211,23 @@ function objective(data: GroupedRfm): ObjectiveWithGradient {
   };
 }
 
+const logistic = (y: number): number => 1 / (1 + Math.exp(-y));
+
+/** The limit model's mean negative log-likelihood in (log r, log α, logit μ), with gradient. */
+function limitObjective(data: GroupedRfm): ObjectiveWithGradient {
+  const natural = [0, 0, 0, 0];
+  return (u, grad) => {
+    const r = Math.exp(u[0]);
+    const alpha = Math.exp(u[1]);
+    const mu = logistic(u[2]);
+    const ll = evaluateLimit(r, alpha, mu, data, natural);
+    grad[0] = (-natural[0] * r) / data.totalWeight;
+    grad[1] = (-natural[1] * alpha) / data.totalWeight;
+    grad[2] = (-natural[2] * mu * (1 - mu)) / data.totalWeight;
+    return -ll / data.totalWeight;
+  };
+}
+
 /** A scale-aware start: r = 1 and α matching the observed mean purchase rate; a = b = 1. */
 function defaultStart(data: GroupedRfm): BgNbdParams {
   let purchases = 0;
@@ -173,9 +241,60 @@ function defaultStart(data: GroupedRfm): BgNbdParams {
 }
 
 /**
+ * a + b at which a search whose likelihood has gone flat is checked against the limit a, b → ∞
+ * (Beta(a, b) with sd <= 0.005: indistinguishable from a single dropout probability).
+ */
+const LIMIT_CHECK_CONCENTRATION = 1e4;
+/**
+ * a + b reported for a limit solution. Predictions depend on a + b only through terms of relative
+ * size ~x/(a+b), so at 1e8 they equal the limit's to ~1e-6 for x up to 100; a, b stay finite for
+ * storage and the prediction functions.
+ */
+export const LIMIT_CONCENTRATION = 1e8;
+
+/** Thrown from the search's iterate hook to leave it for the limit check. */
+class HeadingToLimit {
+  constructor(readonly logParams: readonly number[], readonly meanNll: number) {}
+}
+
+/**
+ * The maximum of the limit model, if it is the maximum of the BG/NBD likelihood: the limit fit
+ * converged, is at least as good as where the four-parameter search stood, and the likelihood
+ * decreases as φ = 1/(a+b) leaves 0 (∂LL/∂φ <= 0 at φ = 0, the boundary maximum's condition).
+ * Otherwise null: a maximum at finite a + b exists, for the full search to find.
+ */
+function limitMaximum(data: GroupedRfm, from: HeadingToLimit, options: FitOptions) {
+  const [lnR, lnAlpha, lnA, lnB] = from.logParams;
+  const fn = limitObjective(data);
+  let fit: ReturnType<typeof maximizeLikelihood>;
+  try {
+    fit = maximizeLikelihood(fn, [[lnR, lnAlpha, lnA - lnB]], data.totalWeight, {
+      maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance,
+    });
+  } catch (error) {
+    if (error instanceof ModelFitError) return null; // no finite limit likelihood: leave it to the full search
+    throw error;
+  }
+  if (!fit.diagnostics.converged || !fit.uncertainty || fit.meanNll > from.meanNll + 1e-12 * Math.abs(from.meanNll)) return null;
+  const grad = [0, 0, 0, 0];
+  const [r, alpha, mu] = [Math.exp(fit.logParams[0]), Math.exp(fit.logParams[1]), logistic(fit.logParams[2])];
+  evaluateLimit(r, alpha, mu, data, grad);
+  if (!(grad[3] <= 0)) return null;
+  return { fit, r, alpha, mu, boundaryDerivative: grad[3] };
+}
+
+/**
  * Maximum-likelihood fit. Throws ModelFitError when there is nothing to fit ("empty-input"), when
  * nobody made a repeat purchase ("no-repeat-purchases": the likelihood then increases without bound
  * as r → 0, so there is no estimate), or on invalid rows ("invalid-input").
+ *
+ * When the history shows no dropout heterogeneity, the likelihood increases towards a, b → ∞ with
+ * a/(a+b) fixed and the four-parameter search would wander along that flat ridge for hundreds of
+ * evaluations (its last digits are rounding noise out there). Once an iterate has a + b >= 1e4 and a
+ * step gains under 1e-6 relative, the limit model (r, α, μ) is fitted instead and, when it is the
+ * maximum (see `limitMaximum`), reported at a + b = LIMIT_CONCENTRATION with `homogeneousDropout` set. Its covariance is that of (r, α, μ) given the limit, mapped to
+ * (log a, log b) along a + b fixed: singular (no information on a + b itself) but what the
+ * predictions' uncertainty depends on.
  */
 export function fitBgNbd(rows: readonly RfmRow[], options: BgNbdFitOptions = {}): BgNbdFit {
   const data = groupRfm(rows);
@@ -190,20 +309,73 @@ export function fitBgNbd(rows: readonly RfmRow[], options: BgNbdFitOptions = {})
   const starts = [options.initial, fallback, { r: 0.5, alpha: fallback.alpha, a: 0.5, b: 2 }]
     .filter((p): p is BgNbdParams => p !== undefined && toVector(p).every((v) => v > 0 && Number.isFinite(v)))
     .map((p) => toVector(p).map(Math.log));
-  const fn = objective(data);
+  const full = objective(data);
+  let evaluations = 0;
+  let iterations = 0;
+  const fn: ObjectiveWithGradient = (x, grad) => {
+    evaluations++;
+    return full(x, grad);
+  };
   // A caller's start is always compared with the default one: a bad start can end on a flat ridge.
   const minStarts = options.initial ? 2 : 1;
-  const { logParams, meanNll, diagnostics, uncertainty } = maximizeLikelihood(fn, starts, data.totalWeight, options, minStarts);
-  const params = fromVector(logParams.map(Math.exp));
+  if (options.limitCheck !== false) {
+    const onIterate = (x: readonly number[], value: number, previous: number): void => {
+      iterations++;
+      if (Math.exp(x[2]) + Math.exp(x[3]) >= LIMIT_CHECK_CONCENTRATION && previous - value <= 1e-6 * Math.abs(value)) {
+        throw new HeadingToLimit(x, value);
+      }
+    };
+    try {
+      return fullResult(data, maximizeLikelihood(fn, starts, data.totalWeight, { ...options, onIterate }, minStarts));
+    } catch (error) {
+      if (!(error instanceof HeadingToLimit)) throw error;
+      const limit = limitMaximum(data, error, options);
+      if (limit) return limitResult(data, limit, evaluations, iterations);
+    }
+  }
+  return fullResult(data, maximizeLikelihood(fn, starts, data.totalWeight, options, minStarts));
+}
+
+function fullResult(data: GroupedRfm, { logParams, meanNll, diagnostics, uncertainty }: ReturnType<typeof maximizeLikelihood>): BgNbdFit {
   return {
     ...diagnostics,
-    params,
+    params: fromVector(logParams.map(Math.exp)),
     logLikelihood: -meanNll * data.totalWeight,
     customers: data.totalWeight,
     uniqueRows: data.x.length,
+    homogeneousDropout: false,
     standardErrors: uncertainty ? fromVector(uncertainty.standardErrors) : null,
     covariance: uncertainty?.covariance ?? null,
     logCovariance: uncertainty?.logCovariance ?? null,
+  };
+}
+
+function limitResult(data: GroupedRfm, limit: NonNullable<ReturnType<typeof limitMaximum>>, evaluations: number, iterations: number): BgNbdFit {
+  const { fit, r, alpha, mu } = limit;
+  const params = { r, alpha, a: mu * LIMIT_CONCENTRATION, b: (1 - mu) * LIMIT_CONCENTRATION };
+  // log a = log(a+b) + log μ and log b = log(a+b) + log(1−μ): d/d logit μ = 1−μ and −μ.
+  const jacobian = [[1, 0, 0], [0, 1, 0], [0, 0, 1 - mu], [0, 0, -mu]];
+  const limitCov = fit.uncertainty!.logCovariance;
+  const logCovariance = jacobian.map((ji) => jacobian.map((jk) => {
+    let sum = 0;
+    for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) sum += ji[p] * limitCov[p][q] * jk[q];
+    return sum;
+  }));
+  const theta = toVector(params);
+  const covariance = logCovariance.map((row, i) => row.map((v, j) => v * theta[i] * theta[j]));
+  return {
+    ...fit.diagnostics,
+    iterations: iterations + fit.diagnostics.iterations,
+    evaluations: evaluations + fit.diagnostics.evaluations,
+    message: `${fit.diagnostics.message}; a and b diverge together (no dropout heterogeneity): the limit with dropout probability a/(a+b) = ${mu.toPrecision(6)} for everyone, reported at a + b = ${LIMIT_CONCENTRATION}`,
+    params,
+    logLikelihood: -fit.meanNll * data.totalWeight,
+    customers: data.totalWeight,
+    uniqueRows: data.x.length,
+    homogeneousDropout: true,
+    standardErrors: fromVector(covariance.map((row, i) => Math.sqrt(row[i]))),
+    covariance,
+    logCovariance,
   };
 }
 

@@ -147,8 +147,9 @@ function total(bg: BgNbdParams, gg: GammaGammaParams, portfolio: Portfolio, opti
 
 /** log θ̂ + L·ε with ε standard normal: one draw from the asymptotic normal of the log-parameters. */
 function drawer(mle: readonly number[], logCovariance: number[][], rng: Rng): () => number[] {
-  const l = cholesky(logCovariance);
-  if (!l) throw new ModelFitError("no-covariance", "the parameter covariance is not positive definite");
+  // Semi-definite: a BG/NBD limit fit's covariance has no variance along a + b (bgnbd.ts).
+  const l = cholesky(logCovariance, true);
+  if (!l) throw new ModelFitError("no-covariance", "the parameter covariance is not positive semi-definite");
   const logMle = mle.map(Math.log);
   return () => {
     const eps = logMle.map(() => rng.normal());

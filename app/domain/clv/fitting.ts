@@ -6,7 +6,7 @@
  */
 import { ModelFitError } from "./errors";
 import { inverseSpd } from "./linalg";
-import { hessianFromGradient, minimizeBfgs, minimizeNelderMead, type ObjectiveWithGradient, type OptimizeResult } from "./optimize";
+import { hessianFromGradient, minimizeBfgs, type BfgsOptions, minimizeNelderMead, type ObjectiveWithGradient, type OptimizeResult } from "./optimize";
 
 const LOG_BOUND = 30;
 /** Log-parameters beyond this are reported as a boundary (degenerate) solution. */
@@ -30,6 +30,8 @@ export interface FitOptions {
   maxIterations?: number;
   /** On the gradient of the mean negative log-likelihood w.r.t. log-parameters. */
   gradientTolerance?: number;
+  /** Passed to BFGS (see BfgsOptions.onIterate). */
+  onIterate?: BfgsOptions["onIterate"];
 }
 
 export interface Uncertainty {
@@ -70,7 +72,9 @@ export function maximizeLikelihood(
     const value = meanNll(x, grad);
     return Number.isFinite(value) ? value : Infinity;
   };
-  const bfgsOptions = { maxIterations: options.maxIterations ?? 500, gradientTolerance: options.gradientTolerance ?? 1e-9, maxStep: 3 };
+  const bfgsOptions: BfgsOptions = {
+    maxIterations: options.maxIterations ?? 500, gradientTolerance: options.gradientTolerance ?? 1e-9, maxStep: 3, onIterate: options.onIterate,
+  };
   const tried: OptimizeResult[] = [];
   const information = new Map<OptimizeResult, Uncertainty | null>();
   const atBoundary = (r: OptimizeResult): boolean => r.x.some((v) => Math.abs(v) > BOUNDARY);

@@ -37,6 +37,11 @@ export interface GammaGammaFit extends FitDiagnostics {
   standardErrors: GammaGammaParams | null;
   covariance: number[][] | null;
   logCovariance: number[][] | null;
+  /**
+   * q and v diverged together: the limit model (one rate q/v for everyone) is the maximum, reported
+   * at q = LIMIT_SHAPE; the covariance is then conditional on the limit.
+   */
+  homogeneousSpend: boolean;
   /** q > 1: the population mean spend pv/(q−1) exists. Without it x = 0 customers have no estimate. */
   meanSpendFinite: boolean;
 }
@@ -44,6 +49,8 @@ export interface GammaGammaFit extends FitDiagnostics {
 export interface GammaGammaFitOptions extends FitOptions {
   /** Tried alongside the default start; ignored unless all three are positive and finite. */
   initial?: GammaGammaParams;
+  /** false: never switch to the q, v → ∞ limit (the plain three-parameter search; for comparison). */
+  limitCheck?: boolean;
 }
 
 interface SpendColumns {
@@ -147,6 +154,67 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, rows: readonly
   return evaluate(params, columns(rows), null);
 }
 
+/**
+ * The limit q, v → ∞ with q/v = ν fixed: every customer's transaction rate parameter is ν (no spend
+ * heterogeneity), so z̄ ~ Gamma(px, xν): ln f = px ln(xν) + (px−1) ln z̄ − xνz̄ − ln Γ(px). Gradient
+ * w.r.t. (p, ν) in grad[0..1], and in grad[2] the derivative w.r.t. φ = 1/q at φ = 0 (ν held): the
+ * mixing Gamma has variance ν²φ, so it is ½ ν² g''(ν)/g(ν) = ½[(px − xνz̄)² − px], g = ν^(px) e^(−νxz̄).
+ */
+function evaluateLimit(p: number, nu: number, data: SpendColumns, grad: number[] | null): number {
+  const nx = data.distinctX.length;
+  const lgPx = new Float64Array(nx);
+  const psiPx = new Float64Array(nx);
+  for (let j = 0; j < nx; j++) {
+    lgPx[j] = gammaln(p * data.distinctX[j]);
+    if (grad) psiPx[j] = digamma(p * data.distinctX[j]);
+  }
+  const lnNu = Math.log(nu);
+  let ll = 0;
+  let gp = 0;
+  let gNu = 0;
+  let gPhi = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i];
+    const m = data.m[i];
+    const w = data.weight[i];
+    const px = p * x;
+    const lnM = Math.log(m);
+    const lnXNu = Math.log(x) + lnNu;
+    ll += w * (px * lnXNu + (px - 1) * lnM - x * nu * m - lgPx[data.xIndex[i]]);
+    if (grad) {
+      gp += w * x * (lnXNu + lnM - psiPx[data.xIndex[i]]);
+      gNu += w * (px / nu - x * m);
+      const d = px - x * nu * m;
+      gPhi += w * 0.5 * (d * d - px);
+    }
+  }
+  if (grad) {
+    grad[0] = gp;
+    grad[1] = gNu;
+    grad[2] = gPhi;
+  }
+  return ll;
+}
+
+/** q at which a flat search is checked against the limit q, v → ∞ (ν's coefficient of variation 1%). */
+const LIMIT_CHECK_SHAPE = 1e4;
+/**
+ * q reported for a limit solution: E[Z | x, z̄] then differs from the limit p·ν⁻¹ by ~x/q relative,
+ * and q, v stay finite for storage.
+ */
+export const LIMIT_SHAPE = 1e8;
+
+class HeadingToLimit {
+  constructor(readonly logParams: readonly number[], readonly meanNll: number) {}
+}
+
+/**
+ * Maximum-likelihood fit on the customers with x > 0. As in fitBgNbd, when the search heads to
+ * q, v → ∞ with q/v fixed (no spend heterogeneity, a flat ridge where the likelihood is rounding
+ * noise), the limit model (p, ν) is fitted instead and, if its likelihood falls as φ = 1/q leaves 0,
+ * reported at q = LIMIT_SHAPE with `homogeneousSpend` set and its covariance mapped to (log p,
+ * log q, log v) with q fixed (singular: no information on q itself).
+ */
 export function fitGammaGamma(rows: readonly SpendRow[], options: GammaGammaFitOptions = {}): GammaGammaFit {
   const data = columns(rows);
   if (data.totalWeight === 0) {
@@ -160,24 +228,88 @@ export function fitGammaGamma(rows: readonly SpendRow[], options: GammaGammaFitO
     .filter((s): s is GammaGammaParams => s !== undefined && toVector(s).every((e) => e > 0 && Number.isFinite(e)))
     .map((s) => toVector(s).map(Math.log));
   const natural = [0, 0, 0];
+  let evaluations = 0;
+  let iterations = 0;
   const fn: ObjectiveWithGradient = (logParams, grad) => {
+    evaluations++;
     const theta = logParams.map(Math.exp);
     const ll = evaluate(fromVector(theta), data, natural);
     for (let k = 0; k < 3; k++) grad[k] = (-natural[k] * theta[k]) / data.totalWeight;
     return -ll / data.totalWeight;
   };
   const minStarts = options.initial ? 2 : 1;
-  const { logParams, meanNll, diagnostics, uncertainty } = maximizeLikelihood(fn, starts, data.totalWeight, options, minStarts);
+  if (options.limitCheck !== false) {
+    const onIterate = (x: readonly number[], value: number, previous: number): void => {
+      iterations++;
+      if (Math.exp(x[1]) >= LIMIT_CHECK_SHAPE && previous - value <= 1e-6 * Math.abs(value)) throw new HeadingToLimit(x, value);
+    };
+    try {
+      return fullResult(data, maximizeLikelihood(fn, starts, data.totalWeight, { ...options, onIterate }, minStarts));
+    } catch (error) {
+      if (!(error instanceof HeadingToLimit)) throw error;
+      const limit = limitResult(data, error, options, evaluations, iterations);
+      if (limit) return limit;
+    }
+  }
+  return fullResult(data, maximizeLikelihood(fn, starts, data.totalWeight, options, minStarts));
+}
+
+function fullResult(data: SpendColumns, { logParams, meanNll, diagnostics, uncertainty }: ReturnType<typeof maximizeLikelihood>): GammaGammaFit {
   const params = fromVector(logParams.map(Math.exp));
   return {
     ...diagnostics,
     params,
     logLikelihood: -meanNll * data.totalWeight,
     customers: data.totalWeight,
+    homogeneousSpend: false,
     standardErrors: uncertainty ? fromVector(uncertainty.standardErrors) : null,
     covariance: uncertainty?.covariance ?? null,
     logCovariance: uncertainty?.logCovariance ?? null,
     meanSpendFinite: params.q > 1,
+  };
+}
+
+/** The limit fit's result, or null when it is not the maximum (then the full search goes on). */
+function limitResult(data: SpendColumns, from: HeadingToLimit, options: FitOptions, evaluations: number, iterations: number): GammaGammaFit | null {
+  const natural = [0, 0, 0];
+  const fn: ObjectiveWithGradient = (u, grad) => {
+    const ll = evaluateLimit(Math.exp(u[0]), Math.exp(u[1]), data, natural);
+    grad[0] = (-natural[0] * Math.exp(u[0])) / data.totalWeight;
+    grad[1] = (-natural[1] * Math.exp(u[1])) / data.totalWeight;
+    return -ll / data.totalWeight;
+  };
+  const [lnP, lnQ, lnV] = from.logParams;
+  let fit: ReturnType<typeof maximizeLikelihood>;
+  try {
+    fit = maximizeLikelihood(fn, [[lnP, lnQ - lnV]], data.totalWeight, { maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance });
+  } catch (error) {
+    if (error instanceof ModelFitError) return null;
+    throw error;
+  }
+  if (!fit.diagnostics.converged || !fit.uncertainty || fit.meanNll > from.meanNll + 1e-12 * Math.abs(from.meanNll)) return null;
+  const [p, nu] = fit.logParams.map(Math.exp);
+  const grad = [0, 0, 0];
+  evaluateLimit(p, nu, data, grad);
+  if (!(grad[2] <= 0)) return null;
+  const params = { p, q: LIMIT_SHAPE, v: LIMIT_SHAPE / nu };
+  // log q fixed, log v = log q − log ν.
+  const [[spp, spn], [, snn]] = fit.uncertainty.logCovariance;
+  const logCovariance = [[spp, 0, -spn], [0, 0, 0], [-spn, 0, snn]];
+  const theta = toVector(params);
+  const covariance = logCovariance.map((row, i) => row.map((c, j) => c * theta[i] * theta[j]));
+  return {
+    ...fit.diagnostics,
+    iterations: iterations + fit.diagnostics.iterations,
+    evaluations: evaluations + fit.diagnostics.evaluations,
+    message: `${fit.diagnostics.message}; q and v diverge together (no spend heterogeneity): the limit with rate q/v = ${nu.toPrecision(6)} for everyone, reported at q = ${LIMIT_SHAPE}`,
+    params,
+    logLikelihood: -fit.meanNll * data.totalWeight,
+    customers: data.totalWeight,
+    homogeneousSpend: true,
+    standardErrors: fromVector(covariance.map((row, i) => Math.sqrt(row[i]))),
+    covariance,
+    logCovariance,
+    meanSpendFinite: true,
   };
 }
 

@@ -5,8 +5,12 @@
  */
 export type Matrix = number[][];
 
-/** Lower-triangular L with A = L·Lᵀ, or null when A is not (numerically) positive definite. */
-export function cholesky(a: Matrix): Matrix | null {
+/**
+ * Lower-triangular L with A = L·Lᵀ, or null when A is not (numerically) positive definite. With
+ * `semidefinite`, a pivot that vanishes to rounding (a direction without variance, as in a covariance
+ * mapped from fewer parameters) gives a zero column instead of null.
+ */
+export function cholesky(a: Matrix, semidefinite = false): Matrix | null {
   const n = a.length;
   const l: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
@@ -14,10 +18,11 @@ export function cholesky(a: Matrix): Matrix | null {
       let sum = a[i][j];
       for (let k = 0; k < j; k++) sum -= l[i][k] * l[j][k];
       if (i === j) {
-        if (!(sum > 0) || !Number.isFinite(sum)) return null;
-        l[i][i] = Math.sqrt(sum);
+        if (semidefinite && Math.abs(sum) <= 1e-10 * Math.abs(a[i][i])) l[i][i] = 0;
+        else if (!(sum > 0) || !Number.isFinite(sum)) return null;
+        else l[i][i] = Math.sqrt(sum);
       } else {
-        l[i][j] = sum / l[j][j];
+        l[i][j] = l[j][j] === 0 ? 0 : sum / l[j][j];
       }
     }
   }

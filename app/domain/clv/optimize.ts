@@ -34,6 +34,8 @@ export interface BfgsOptions {
   gradientTolerance?: number;
   /** Largest change of any coordinate in one step: keeps log-parameters from leaping into overflow. */
   maxStep?: number;
+  /** Called with each accepted iterate; may throw to abandon the search (a caller's own stopping rule). */
+  onIterate?: (x: readonly number[], value: number, previousValue: number) => void;
 }
 
 const finite = (v: number): number => (Number.isFinite(v) ? v : Infinity);
@@ -105,6 +107,7 @@ export function minimizeBfgs(fg: ObjectiveWithGradient, x0: readonly number[], o
     g = [...gNew];
     const fOld = f;
     f = fNew;
+    options.onIterate?.(x, f, fOld);
     // Stop when the value no longer moves at machine precision and the gradient is already small.
     stalls = change <= 1e-15 * Math.max(1, Math.abs(fOld)) ? stalls + 1 : 0;
     if (stalls >= 3) return done(normInf(g) <= Math.sqrt(gtol), "objective stalled", iteration);
