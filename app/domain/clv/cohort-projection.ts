@@ -131,16 +131,35 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
   const current = monthOfDay(calibrationEnd + 1);
   const horizons = Array.from({ length: horizonMonths }, (_, j) => (firstDayOfMonth(current + j + 1) - 1 - calibrationEnd) / WEEK);
 
-  const cohortOf = new Map<string, number>();
+  // Group names built once per distinct month and segment, not per customer: the portfolio hashes
+  // each customer's names, and a shared string is hashed once.
+  const cached = <K, V>(make: (key: K) => V) => {
+    const values = new Map<K, V>();
+    return (key: K): V => {
+      let value = values.get(key);
+      if (value === undefined) values.set(key, (value = make(key)));
+      return value;
+    };
+  };
+  const cohortName = cached(monthKey);
+  const segmentName = cached((key: string) => SEGMENT_GROUP + key);
+  const firstDay = cached(dayNumberOf);
+  const segmentNamesOf = new Map<string, readonly string[]>();
+  const segmentNames = (customerId: string): readonly string[] => {
+    let names = segmentNamesOf.get(customerId);
+    if (names === undefined) segmentNamesOf.set(customerId, (names = (options.segments?.get(customerId) ?? []).map(segmentName)));
+    return names;
+  };
+
+  const cohortOf = new Map<string, string>();
   const grouped: GroupedCustomer[] = [];
   for (const s of summaries) {
-    const month = monthOfDay(dayNumberOf(s.firstPurchase));
-    cohortOf.set(s.customerId, month);
-    const cohort = monthKey(month);
-    const segments = options.segments?.get(s.customerId);
+    const cohort = cohortName(monthOfDay(firstDay(s.firstPurchase)));
+    cohortOf.set(s.customerId, cohort);
+    const segments = segmentNames(s.customerId);
     grouped.push({
       frequency: s.frequency, recency: s.recency, T: s.T, monetaryValue: s.monetaryValue,
-      group: segments?.length ? [cohort, ...segments.map((key) => SEGMENT_GROUP + key)] : cohort,
+      group: segments.length ? [cohort, ...segments] : cohort,
     });
   }
   // Observed margin to date per customer: every event of the model's customers, as the observed cells count them.
@@ -151,9 +170,9 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
   }
   const observed = new Map<string, number>();
   for (const [customerId, margin] of observedOf) {
-    const cohort = monthKey(cohortOf.get(customerId)!);
+    const cohort = cohortOf.get(customerId)!;
     observed.set(cohort, (observed.get(cohort) ?? 0) + margin);
-    for (const key of options.segments?.get(customerId) ?? []) observed.set(SEGMENT_GROUP + key, (observed.get(SEGMENT_GROUP + key) ?? 0) + margin);
+    for (const name of segmentNames(customerId)) observed.set(name, (observed.get(name) ?? 0) + margin);
   }
 
   const result = projectGroups(bg, gg, grouped, { horizons, level: options.level, lastHorizonOnly: (group) => group.startsWith(SEGMENT_GROUP) });

@@ -197,9 +197,11 @@ function preparePortfolio(customers: readonly GroupedCustomer[]): Portfolio {
       }
     }
   }
+  const memberCore = new Int32Array(memberLeaf.length);
+  for (let i = 0; i < memberLeaf.length; i++) memberCore[i] = historyCore[leafHistory[memberLeaf[i]]];
   return {
     cores, histories, historyCore: Int32Array.from(historyCore), leaves, leafHistory: Int32Array.from(leafHistory),
-    memberLeaf: Int32Array.from(memberLeaf), memberCore: Int32Array.from(memberLeaf, (leaf) => historyCore[leafHistory[leaf]]),
+    memberLeaf: Int32Array.from(memberLeaf), memberCore,
     memberGroup: Int32Array.from(memberGroup), memberCount: Float64Array.from(memberCount),
     groups, groupSize: Float64Array.from(groupSize), groupNonPositive: Float64Array.from(groupNonPositive),
   };
@@ -219,30 +221,45 @@ function purchasePart(bg: BgNbdParams, portfolio: Portfolio, options: Projection
     if (options.discount) purchases[i] = discountedPurchasesIfAlive(bg, core, options.discount);
     else options.horizons.forEach((t, k) => (purchases[i * points + k] = expectedPurchasesIfAlive(bg, t, core)));
   });
-  return { purchases, alive: Float64Array.from(portfolio.histories, (h) => probabilityAlive(bg, h)) };
+  // Plain loops: Float64Array.from with a map function iterates generically, several times slower.
+  const { histories } = portfolio;
+  const alive = new Float64Array(histories.length);
+  for (let i = 0; i < histories.length; i++) alive[i] = probabilityAlive(bg, histories[i]);
+  return { purchases, alive };
 }
 
 /** What the spend model contributes: expected margin per order per leaf. */
 function marginPart(gg: GammaGammaParams, portfolio: Portfolio): Float64Array {
-  return Float64Array.from(portfolio.leaves, (leaf) => expectedMarginPerOrder(gg, leaf));
+  const { leaves } = portfolio;
+  const margin = new Float64Array(leaves.length);
+  for (let i = 0; i < leaves.length; i++) margin[i] = expectedMarginPerOrder(gg, leaves[i]);
+  return margin;
 }
 
 /**
  * Group means, [group][point]. Groups valued at the last horizon only (`lastOnly`) get that one point:
- * they cost one multiply-add per member instead of one per horizon.
+ * they cost one multiply-add per member instead of one per horizon. With `minus`, the means of the
+ * difference part − minus (same margins) in one pass: what a central difference needs.
  */
-function combine(portfolio: Portfolio, part: PurchasePart, margin: Float64Array, points: number, lastOnly: Uint8Array): number[][] {
+function combine(portfolio: Portfolio, part: PurchasePart, margin: Float64Array, points: number, lastOnly: Uint8Array, minus?: PurchasePart): number[][] {
   const { memberLeaf, memberCore, memberGroup, memberCount, leafHistory } = portfolio;
   const { purchases, alive } = part;
   const sums = new Float64Array(portfolio.groups.length * points);
   const last = points - 1;
   for (let i = 0; i < memberLeaf.length; i++) {
     const leaf = memberLeaf[i];
-    const weight = memberCount[i] * alive[leafHistory[leaf]] * margin[leaf];
     const from = memberCore[i] * points;
     const to = memberGroup[i] * points;
-    if (lastOnly[memberGroup[i]] === 1) sums[to + last] += weight * purchases[from + last];
-    else for (let k = 0; k < points; k++) sums[to + k] += weight * purchases[from + k];
+    const k0 = lastOnly[memberGroup[i]] === 1 ? last : 0;
+    if (minus) {
+      const scale = memberCount[i] * margin[leaf];
+      const up = scale * alive[leafHistory[leaf]];
+      const down = scale * minus.alive[leafHistory[leaf]];
+      for (let k = k0; k < points; k++) sums[to + k] += up * purchases[from + k] - down * minus.purchases[from + k];
+    } else {
+      const weight = memberCount[i] * alive[leafHistory[leaf]] * margin[leaf];
+      for (let k = k0; k < points; k++) sums[to + k] += weight * purchases[from + k];
+    }
   }
   return portfolio.groups.map((_, g) => {
     const row = sums.subarray(lastOnly[g] === 1 ? g * points + last : g * points, (g + 1) * points);
@@ -252,9 +269,9 @@ function combine(portfolio: Portfolio, part: PurchasePart, margin: Float64Array,
 
 const STEP = 1e-4;
 
-/** (f(up) - f(down)) / 2·STEP, for every group and point. */
-function centralDifference(up: number[][], down: number[][]): number[][] {
-  return up.map((row, g) => row.map((v, k) => (v - down[g][k]) / (2 * STEP)));
+/** f(up) − f(down), given for every group and point, over 2·STEP. */
+function centralDifference(difference: number[][]): number[][] {
+  return difference.map((row) => row.map((v) => v / (2 * STEP)));
 }
 
 function quadraticForm(grad: number[][][], covariance: number[][], g: number, k: number): number {
@@ -292,16 +309,20 @@ export function projectGroups(
     intervalMessage = "A fit has no parameter covariance (the history does not pin the parameters down): estimates only, no interval.";
   } else {
     // d f / d log θ by central differences. A purchase-model parameter leaves the margins unchanged and
-    // a spend-model parameter the purchases, so each side reuses the other's values at the estimate.
+    // a spend-model parameter the purchases, so each side reuses the other's values at the estimate;
+    // the group means are linear in the margins, so a spend parameter's difference is one pass.
     const shifted = <T extends object>(params: T, name: keyof T, sign: number): T => ({ ...params, [name]: (params[name] as number) * Math.exp(sign * STEP) });
     const bgNames: (keyof BgNbdParams)[] = ["r", "alpha", "a", "b"];
     const ggNames: (keyof GammaGammaParams)[] = ["p", "q", "v"];
-    const bgGrad = bgNames.map((name) => centralDifference(
-      combine(portfolio, purchasePart(shifted(bgFit.params, name, 1), portfolio, options, points), baseMargin, points, lastOnly),
-      combine(portfolio, purchasePart(shifted(bgFit.params, name, -1), portfolio, options, points), baseMargin, points, lastOnly)));
-    const ggGrad = ggNames.map((name) => centralDifference(
-      combine(portfolio, basePurchases, marginPart(shifted(ggFit.params, name, 1), portfolio), points, lastOnly),
-      combine(portfolio, basePurchases, marginPart(shifted(ggFit.params, name, -1), portfolio), points, lastOnly)));
+    const bgGrad = bgNames.map((name) => centralDifference(combine(portfolio,
+      purchasePart(shifted(bgFit.params, name, 1), portfolio, options, points), baseMargin, points, lastOnly,
+      purchasePart(shifted(bgFit.params, name, -1), portfolio, options, points))));
+    const ggGrad = ggNames.map((name) => {
+      const up = marginPart(shifted(ggFit.params, name, 1), portfolio);
+      const down = marginPart(shifted(ggFit.params, name, -1), portfolio);
+      for (let i = 0; i < up.length; i++) up[i] -= down[i];
+      return centralDifference(combine(portfolio, basePurchases, up, points, lastOnly));
+    });
     const bgCov = bgFit.logCovariance;
     const ggCov = ggFit.logCovariance;
     variance = (g, k) => quadraticForm(bgGrad, bgCov, g, k) + quadraticForm(ggGrad, ggCov, g, k);

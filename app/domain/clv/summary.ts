@@ -62,11 +62,6 @@ export interface CustomerSummary {
 export { dayNumberOf, dayString };
 export const dayNumberFunction = localDayFunction;
 
-interface Purchase {
-  day: number;
-  value: number;
-}
-
 export function summarizeTransactions(transactions: readonly Transaction[], options: SummaryOptions): CustomerSummary[] {
   const timeZone = options.timeZone ?? "UTC";
   const merge = options.mergeSameDay ?? true;
@@ -78,46 +73,98 @@ export function summarizeTransactions(transactions: readonly Transaction[], opti
   const lastDay = holdoutEnd ?? calibrationEnd;
   const unit = options.timeUnit === "weeks" ? 7 : 1;
 
-  // Per customer, in order of first appearance; each customer's purchases with their instants.
-  const byCustomer = new Map<string, { at: number; day: number; value: number }[]>();
-  transactions.forEach((t, i) => {
+  // Per customer, in order of first appearance, its transactions' positions (bucketed in typed arrays:
+  // an object and an array per customer cost seconds of allocation and GC at 1M orders).
+  const n = transactions.length;
+  const customerOf = new Map<string, number>();
+  const ids: string[] = [];
+  const counts: number[] = [];
+  const owner = new Int32Array(n).fill(-1);
+  const instants = new Float64Array(n);
+  const days = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = transactions[i];
     const at = t.at instanceof Date ? t.at.getTime() : NaN;
     if (!Number.isFinite(at)) throw new RangeError(`transaction ${i}: invalid date`);
     if (!Number.isFinite(t.value)) throw new RangeError(`transaction ${i}: value must be a finite number`);
     const day = toDay(t.at);
-    if (day > lastDay) return;
-    let list = byCustomer.get(t.customerId);
-    if (!list) byCustomer.set(t.customerId, (list = []));
-    list.push({ at, day, value: t.value });
-  });
+    if (day > lastDay) continue;
+    let c = customerOf.get(t.customerId);
+    if (c === undefined) {
+      customerOf.set(t.customerId, (c = ids.length));
+      ids.push(t.customerId);
+      counts.push(0);
+    }
+    owner[i] = c;
+    instants[i] = at;
+    days[i] = day;
+    counts[c]++;
+  }
+  const start = new Int32Array(ids.length + 1);
+  for (let c = 0; c < ids.length; c++) start[c + 1] = start[c] + counts[c];
+  const fill = start.slice(0, ids.length);
+  const order = new Int32Array(start[ids.length]);
+  for (let i = 0; i < n; i++) if (owner[i] >= 0) order[fill[owner[i]]++] = i;
 
   const summaries: CustomerSummary[] = [];
-  for (const [customerId, list] of byCustomer) {
-    list.sort((p, q) => p.at - q.at);
-    const purchases: Purchase[] = [];
-    for (const { day, value } of list) {
-      const last = purchases[purchases.length - 1];
-      if (merge && last && last.day === day) last.value += value;
-      else purchases.push({ day, value });
+  // Customers share first days: each day's string once (toISOString costs microseconds).
+  const dayStrings = new Map<number, string>();
+  const firstPurchase = (day: number): string => {
+    let text = dayStrings.get(day);
+    if (text === undefined) dayStrings.set(day, (text = dayString(day)));
+    return text;
+  };
+  // One customer's purchases (merged by day), reused across customers.
+  const purchaseDay: number[] = [];
+  const purchaseValue: number[] = [];
+  for (let c = 0; c < ids.length; c++) {
+    const from = start[c];
+    const to = start[c + 1];
+    let inOrder = true;
+    for (let k = from + 1; k < to && inOrder; k++) inOrder = instants[order[k]] >= instants[order[k - 1]];
+    if (!inOrder) order.set(Array.from(order.subarray(from, to)).sort((i, j) => instants[i] - instants[j]), from);
+    purchaseDay.length = 0;
+    purchaseValue.length = 0;
+    for (let k = from; k < to; k++) {
+      const i = order[k];
+      const last = purchaseDay.length - 1;
+      if (merge && last >= 0 && purchaseDay[last] === days[i]) purchaseValue[last] += transactions[i].value;
+      else {
+        purchaseDay.push(days[i]);
+        purchaseValue.push(transactions[i].value);
+      }
     }
-    const calibration = purchases.filter((p) => p.day <= calibrationEnd);
-    if (calibration.length === 0) continue; // first purchase after calibration end
-    const first = calibration[0].day;
-    const x = calibration.length - 1;
-    const repeatValue = calibration.slice(1).reduce((s, p) => s + p.value, 0);
+    // Calibration purchases (in time order) and the sum of the repeat ones; then the holdout's.
+    let x = -1;
+    let first = 0;
+    let lastCalibration = 0;
+    let repeatValue = 0;
+    let holdoutCount = 0;
+    let holdoutValue = 0;
+    for (let k = 0; k < purchaseDay.length; k++) {
+      if (purchaseDay[k] <= calibrationEnd) {
+        if (x < 0) first = purchaseDay[k];
+        else repeatValue += purchaseValue[k];
+        x++;
+        lastCalibration = purchaseDay[k];
+      } else {
+        holdoutCount++;
+        holdoutValue += purchaseValue[k];
+      }
+    }
+    if (x < 0) continue; // first purchase after calibration end
     const summary: CustomerSummary = {
-      customerId,
+      customerId: ids[c],
       frequency: x,
-      recency: (calibration[x].day - first) / unit,
+      recency: (lastCalibration - first) / unit,
       T: (calibrationEnd - first) / unit,
       monetaryValue: x > 0 ? repeatValue / x : 0,
-      firstPurchase: dayString(first),
+      firstPurchase: firstPurchase(first),
     };
     if (holdoutEnd !== null) {
-      const holdout = purchases.filter((p) => p.day > calibrationEnd);
       summary.holdout = {
-        frequency: holdout.length,
-        monetaryValue: holdout.length > 0 ? holdout.reduce((s, p) => s + p.value, 0) / holdout.length : 0,
+        frequency: holdoutCount,
+        monetaryValue: holdoutCount > 0 ? holdoutValue / holdoutCount : 0,
         duration: (holdoutEnd - calibrationEnd) / unit,
       };
     }

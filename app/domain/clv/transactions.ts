@@ -28,5 +28,32 @@ export function purchasesFromEvents(
     const purchase = byOrder.get(orderId);
     if (purchase) purchase.value += value;
   }
-  return [...byOrder.values()].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return byTime([...byOrder.values()]);
+}
+
+/**
+ * Stable sort by instant. A comparator calling getTime() twice per comparison took seconds at 1M
+ * orders; here the instants are read once and sorted as a typed array, and each purchase is placed at
+ * its time's first slot plus the number of earlier purchases at that time (ties keep their order).
+ */
+function byTime(purchases: Transaction[]): Transaction[] {
+  const n = purchases.length;
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) times[i] = purchases[i].at.getTime();
+  if (times.some(Number.isNaN)) return purchases.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const sorted = times.slice().sort();
+  const placed = new Int32Array(n);
+  const out = new Array<Transaction>(n);
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    out[lo + placed[lo]++] = purchases[i];
+  }
+  return out;
 }
