@@ -12,7 +12,7 @@ import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { ModelFitError } from "./errors";
 import { hyp2f1, laterRatioBound } from "./hypergeometric";
-import { maximizeLikelihood, type FitDiagnostics, type FitOptions } from "./fitting";
+import { maximizeLikelihood, naturalCovariance, type FitDiagnostics, type FitOptions } from "./fitting";
 import type { ObjectiveWithGradient } from "./optimize";
 import { groupRfm, validateRfmRow, type GroupedRfm, type RfmRow } from "./rows";
 
@@ -361,8 +361,7 @@ function limitResult(data: GroupedRfm, limit: NonNullable<ReturnType<typeof limi
     for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) sum += ji[p] * limitCov[p][q] * jk[q];
     return sum;
   }));
-  const theta = toVector(params);
-  const covariance = logCovariance.map((row, i) => row.map((v, j) => v * theta[i] * theta[j]));
+  const covariance = naturalCovariance(logCovariance, toVector(params));
   return {
     ...fit.diagnostics,
     iterations: iterations + fit.diagnostics.iterations,

@@ -138,8 +138,14 @@ export function uncertaintyAt(meanNll: ObjectiveWithGradient, logParams: readonl
   if (!hessian.every((row) => row.every(Number.isFinite))) return null;
   const logCovariance = inverseSpd(hessian);
   if (!logCovariance) return null;
-  const theta = logParams.map(Math.exp);
-  // At the optimum the gradient vanishes, so the natural-scale covariance is D·Σ_log·D with D = diag(θ).
-  const covariance = logCovariance.map((row, i) => row.map((v, j) => v * theta[i] * theta[j]));
+  const covariance = naturalCovariance(logCovariance, logParams.map(Math.exp));
   return { logCovariance, covariance, standardErrors: covariance.map((row, i) => Math.sqrt(row[i])) };
+}
+
+/**
+ * The covariance of θ from that of log θ: at the optimum the gradient vanishes, so it is D·Σ_log·D
+ * with D = diag(θ).
+ */
+export function naturalCovariance(logCovariance: readonly (readonly number[])[], theta: readonly number[]): number[][] {
+  return logCovariance.map((row, i) => row.map((v, j) => v * theta[i] * theta[j]));
 }

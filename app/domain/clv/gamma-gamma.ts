@@ -10,7 +10,7 @@
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { ModelFitError } from "./errors";
-import { maximizeLikelihood, type FitDiagnostics, type FitOptions } from "./fitting";
+import { maximizeLikelihood, naturalCovariance, type FitDiagnostics, type FitOptions } from "./fitting";
 import type { ObjectiveWithGradient } from "./optimize";
 
 export interface GammaGammaParams {
@@ -295,8 +295,7 @@ function limitResult(data: SpendColumns, from: HeadingToLimit, options: FitOptio
   // log q fixed, log v = log q − log ν.
   const [[spp, spn], [, snn]] = fit.uncertainty.logCovariance;
   const logCovariance = [[spp, 0, -spn], [0, 0, 0], [-spn, 0, snn]];
-  const theta = toVector(params);
-  const covariance = logCovariance.map((row, i) => row.map((c, j) => c * theta[i] * theta[j]));
+  const covariance = naturalCovariance(logCovariance, toVector(params));
   return {
     ...fit.diagnostics,
     iterations: iterations + fit.diagnostics.iterations,
