@@ -235,12 +235,15 @@ export async function recomputeMargins(db: Db, shopId: string, options: Recomput
   }
 }
 
+/** Orders per transaction of `recomputeOrders` (under IDS_PER_QUERY: one IN list per statement). */
+export const RECOMPUTE_ORDERS_PER_TRANSACTION = 200;
+
 /**
  * Incremental recompute for the sync engineers: call it after ingesting orders (webhooks, backfill
  * batches, reconciliation) with the ids of the orders that changed. It recomputes those orders with
- * the current cost configuration and replaces their OrderMargin and ValueEvent rows in one
- * transaction; ids no longer in the ledger (deleted, redacted) lose their rows. New variants on their
- * lines are added to the cost pages' variant list. Cheap for a few orders (no shop-wide scan but the
+ * the current cost configuration and replaces their OrderMargin and ValueEvent rows, one transaction
+ * per slice of RECOMPUTE_ORDERS_PER_TRANSACTION orders; ids no longer in the ledger (deleted,
+ * redacted) lose their rows. New variants on their lines are added to the cost pages' variant list. Cheap for a few orders (no shop-wide scan but the
  * service-contact attribution); for a whole backfill prefer one `recomputeMargins`.
  */
 export async function recomputeOrders(db: Db, shopId: string, orderIds: string[], options: { asOf?: Date } = {}): Promise<RecomputeResult> {
@@ -255,20 +258,23 @@ export async function recomputeOrders(db: Db, shopId: string, orderIds: string[]
   const { config, version } = await loadCostConfigWithVersion(db, shopId);
   const contacts = await serviceContactsByOrder(db, shopId);
   result.costVersion = version;
-  await db.$transaction(async (tx) => {
-    const orders = await readLedgerOrders(tx, shopId, ids);
-    const computed = computeRows(shopId, orders, config, version, options.asOf ?? new Date(), contacts);
-    for (const part of chunk(ids, IDS_PER_QUERY)) {
+  // One short transaction per slice: on SQLite a transaction holds the write lock (and, in-process, the
+  // connection), so a burst's recompute of thousands of orders in one would stall every webhook behind
+  // it. Each slice reads, computes and replaces its orders' rows atomically; a retry redoes them all.
+  for (const part of chunk(ids, RECOMPUTE_ORDERS_PER_TRANSACTION)) {
+    await db.$transaction(async (tx) => {
+      const orders = await readLedgerOrders(tx, shopId, part);
+      const computed = computeRows(shopId, orders, config, version, options.asOf ?? new Date(), contacts);
       await tx.$executeRaw(Prisma.sql`DELETE FROM "ValueEvent" WHERE "shopId" = ${shopId} AND "orderId" IN (${Prisma.join(part)})`);
       await tx.$executeRaw(Prisma.sql`DELETE FROM "OrderMargin" WHERE "shopId" = ${shopId} AND "orderId" IN (${Prisma.join(part)})`);
-    }
-    await insertLiteralRows(tx, "OrderMargin", computed.margins);
-    await insertLiteralRows(tx, "ValueEvent", computed.events);
-    result.orders = orders.length;
-    result.valueEvents = computed.events.length;
-    result.totals = computed.totals;
-    result.coverage = computed.coverage;
-  }, { timeout: 120_000 });
+      await insertLiteralRows(tx, "OrderMargin", computed.margins);
+      await insertLiteralRows(tx, "ValueEvent", computed.events);
+      result.orders += orders.length;
+      result.valueEvents += computed.events.length;
+      for (const key of ["netRevenue", "grossMargin", "contributionMargin"] as const) result.totals[key] += computed.totals[key];
+      addCoverage(result.coverage, computed.coverage);
+    }, { timeout: 120_000 });
+  }
   result.ms = performance.now() - started;
   return result;
 }

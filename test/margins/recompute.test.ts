@@ -6,7 +6,7 @@ import { getCostSettings } from "~/costs/settings.server";
 import { saveVariantCosts } from "~/costs/variants.server";
 import { computeOrderMargin } from "~/domain/economics/margin";
 import { readLedgerOrders } from "~/margins/ledger-reader.server";
-import { recomputeMargins, recomputeOrders } from "~/margins/recompute.server";
+import { RECOMPUTE_ORDERS_PER_TRANSACTION, recomputeMargins, recomputeOrders } from "~/margins/recompute.server";
 import { marginStatus } from "~/margins/schedule.server";
 import { resetDb } from "../support/db";
 import { ingestBodies } from "../support/ingest";
@@ -129,6 +129,37 @@ describe("recomputeOrders (incremental)", () => {
     expect(after[order(102)]).toEqual(before[order(102)]);
     const events = await db.valueEvent.findMany({ where: { shopId: SHOP, orderId: order(101) }, orderBy: { seq: "asc" } });
     expect(events.map((e) => [e.kind, Number(e.contributionMargin), e.countsAsPurchase])).toEqual([["order", 5323, true], ["refund", -4600, false]]);
+  });
+
+  it("recomputes a burst larger than one transaction slice by slice, to the same rows and totals as the full recompute", async () => {
+    const extra = 2 * RECOMPUTE_ORDERS_PER_TRANSACTION + 50;
+    await ingestBodies(SHOP, Array.from({ length: extra }, (_, i) => orderBody({
+      id: 5000 + i, name: `#${5000 + i}`, customerId: 1 + (i % 7), processedAt: "2026-01-15T12:00:00Z", updatedAt: "2026-01-15T12:00:00Z",
+      shipping: "5.00", totalPrice: `${20 + (i % 9)}.00`, lines: [{ id: 50_000 + i, variantId: 11, price: `${20 + (i % 9)}.00`, quantity: 1 }],
+    })), { currency: "USD", ianaTimezone: "UTC" });
+    const full = await recomputeMargins(db, SHOP, { asOf: AS_OF });
+    const expected = await margins();
+    expect(Object.keys(expected)).toHaveLength(4 + extra);
+    await db.valueEvent.deleteMany({ where: { shopId: SHOP } });
+    await db.orderMargin.deleteMany({ where: { shopId: SHOP } });
+
+    // The client, counting its transactions (the recompute's slices among them).
+    let transactions = 0;
+    const counting = new Proxy(db, {
+      get: (target, key) => key === "$transaction"
+        ? (...args: Parameters<typeof db.$transaction>) => {
+          transactions += 1;
+          return target.$transaction(...args);
+        }
+        : Reflect.get(target, key, target),
+    });
+    const ids = Object.keys(expected);
+    const result = await recomputeOrders(counting, SHOP, ids, { asOf: AS_OF });
+    expect(transactions).toBeGreaterThanOrEqual(Math.ceil(ids.length / RECOMPUTE_ORDERS_PER_TRANSACTION));
+    expect(result.orders).toBe(4 + extra);
+    expect(result.totals).toEqual(full.totals);
+    expect(result.coverage).toEqual(full.coverage);
+    expect(await margins()).toEqual(expected);
   });
 
   it("drops the rows of an order no longer in the ledger", async () => {
