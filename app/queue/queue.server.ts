@@ -221,13 +221,21 @@ export async function runDueJobs(db: Db, options: RunOptions = {}): Promise<numb
       const batch = [{ ...candidate, attempts }];
       const registered = handlers.get(candidate.kind);
       if (registered?.batch && registered.max > 1) {
-        // Siblings: due jobs of the same kind and shop, claimed one by one like the first.
-        const siblings = await db.$queryRaw<Candidate[]>(Prisma.sql`
-          SELECT "id", "shopId", "kind", "payload", "attempts", "maxAttempts" FROM "Job"
-          WHERE ${claimable(claimedAt, [candidate.kind], candidate.shopId, token)} AND "id" <> ${candidate.id} AND "attempts" < "maxAttempts"
-          ORDER BY "runAt", "createdAt" LIMIT ${registered.max - 1}`);
-        for (const sibling of siblings) {
-          if (await claim(db, sibling.id, token, leaseEnd, claimedAt, kinds)) batch.push({ ...sibling, attempts: Number(sibling.attempts) + 1 });
+        // Siblings: due jobs of the same kind and shop, claimed together in one statement (one commit:
+        // claimed one by one, a burst's 40 siblings were 40 commits, each with its fsync, that the
+        // webhooks answered meanwhile queued behind), then read back by the token.
+        const siblings = await db.$executeRaw(Prisma.sql`
+          UPDATE "Job" SET "status" = 'running', "lockedBy" = ${token}, "lockedUntil" = ${leaseEnd},
+            "attempts" = "attempts" + 1, "updatedAt" = ${claimedAt}
+          WHERE "id" IN (
+            SELECT "id" FROM "Job"
+            WHERE ${claimable(claimedAt, [candidate.kind], candidate.shopId, token)} AND "id" <> ${candidate.id} AND "attempts" < "maxAttempts"
+            ORDER BY "runAt", "createdAt" LIMIT ${registered.max - 1})`);
+        if (siblings > 0) {
+          batch.push(...(await db.$queryRaw<Candidate[]>(Prisma.sql`
+            SELECT "id", "shopId", "kind", "payload", "attempts", "maxAttempts" FROM "Job"
+            WHERE "lockedBy" = ${token} AND "id" <> ${candidate.id}
+            ORDER BY "runAt", "createdAt"`)).map((sibling) => ({ ...sibling, attempts: Number(sibling.attempts) })));
         }
       }
       ran += batch.length;
