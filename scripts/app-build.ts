@@ -17,17 +17,21 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Rebuilds the app when the build is missing or older than app/ or package.json; true when it built. */
+/**
+ * Rebuilds the app (`npm run build`'s two steps: the Remix build, then the worker bundles) when the
+ * build is missing or older than app/ or package.json; true when it built.
+ */
 export function buildIfStale(root: string, onBuild?: () => void): boolean {
-  const output = path.join(root, "build/server/index.js");
+  const outputs = [path.join(root, "build/server/index.js"), path.join(root, "build/workers/refresh.mjs")];
   const sources = Math.max(newestMtime(path.join(root, "app")), statSync(path.join(root, "package.json")).mtimeMs);
-  if (existsSync(output) && statSync(output).mtimeMs > sources) return false;
+  if (outputs.every((output) => existsSync(output) && statSync(output).mtimeMs > sources)) return false;
   onBuild?.();
   execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  execFileSync(process.execPath, [path.join(root, "scripts/build-workers.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   return true;
 }
 

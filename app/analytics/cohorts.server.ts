@@ -11,8 +11,9 @@ import { cellValue, cohortCellDetail, hasFilters, parseMonthKey, prepareAnalytic
 import { toDecimalString } from "~/domain/money/money";
 import type { ShopSettings } from "~/shops/shops.server";
 import { loadAnalyticsInput } from "./input.server";
-import type { CohortsPayload, Freshness } from "./snapshot.server";
-import { jsonCohortTable, readSnapshotRow, readView, writeSnapshotRow } from "./snapshot.server";
+import type { Freshness } from "./snapshot.server";
+import { readSnapshotRow, readView, writeSnapshotRow } from "./snapshot.server";
+import { jsonCohortTable, type CohortsPayload } from "./views";
 
 export { cellQuery, cohortsQuery, filtersOf, METRICS, metricOf, type CohortsQuery, type CohortView } from "./cohorts-query";
 import type { CohortView } from "./cohorts-query";

@@ -14,14 +14,9 @@
  * (see bench/analytics.bench.ts for its cost at 1M orders).
  */
 import type { Db } from "~/db.server";
-import type {
-  AnalyticsBase, CohortTable, CustomerFacts, CustomerFlagSet, FlagContext, FormulaView, LtvCacReport, MarketingSpend, OrderFacts,
-  SegmentTable, SegmentThresholds,
-} from "~/domain/analytics";
-import {
-  buildCohortTable, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable, customerFlags, prepareAnalytics, segmentKeysByCustomer,
-} from "~/domain/analytics";
-import { ranker, shareCount } from "~/domain/analytics/behaviour";
+import type { CustomerFacts, CustomerFlagSet, FlagContext } from "~/domain/analytics";
+import { customerFlags } from "~/domain/analytics";
+import { ranker } from "~/domain/analytics/behaviour";
 import { moneyFormatter } from "~/domain/analytics/text";
 import { log } from "~/lib/log.server";
 import { Prisma } from "~/generated/prisma/client";
@@ -31,68 +26,18 @@ import { emptyLedgerTotals, loadAnalyticsInput, type LoadTimings } from "./input
 import { OVERVIEW_VIEW, overviewFromTotals, overviewPayload } from "./overview.server";
 import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
-import { computeProjections, PROJECTIONS_VIEW } from "./projections.server";
-import { activityUnder } from "~/customers/activity.server";
-import { buildFlagLists, FLAGGED_VIEW, writeFlagLists, type FlaggedPayload } from "~/customers/flag-lists.server";
+import { PROJECTIONS_VIEW } from "./projections.server";
+import { FLAGGED_VIEW, writeFlagLists, type FlaggedPayload } from "~/customers/flag-lists.server";
+import { workerScript } from "~/lib/worker-threads.server";
+import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "./refresh-compute";
+import type { RefreshWorkerMessage } from "./refresh.worker";
+import type { CustomersPayload, ViewInputs, ViewName, ViewPayloads } from "./views";
 
 export const ANALYTICS_REFRESH_JOB = "analytics.refresh";
 // Shared with the page component, so they live in a module without server code.
 export { DEFAULT_LTV_CAC_HORIZON, LTV_CAC_HORIZONS } from "./ltv-cac-options";
-import { LTV_CAC_HORIZONS } from "./ltv-cac-options";
 /** A running refresh whose heartbeat is older than this is taken as dead. */
 export const STALE_REFRESH_MS = 5 * 60_000;
-
-type Jsonified<T> = T extends Date ? string : T extends (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
-
-export interface FilterOption {
-  value: string;
-  label: string;
-  customers: number;
-}
-
-export interface FilterOptions {
-  channels: FilterOption[];
-  discountCodes: FilterOption[];
-  countries: FilterOption[];
-  products: FilterOption[];
-  tags: FilterOption[];
-}
-
-export interface CohortsPayload {
-  table: Jsonified<CohortTable>;
-  formula: FormulaView;
-  options: FilterOptions;
-  customers: number;
-}
-
-export interface SegmentsPayload {
-  table: SegmentTable;
-}
-
-export interface LtvCacPayload {
-  reports: Record<string, LtvCacReport>;
-  spendRows: number;
-  vertical: string | null;
-}
-
-/** What a single customer's flags need from the whole store (see loadCustomerAnalytics). */
-export interface CustomersPayload {
-  thresholds: SegmentThresholds;
-  customers: number;
-  highValueCutoff: number | null;
-  /** Lifetime revenue and contribution margin of every customer, ascending. */
-  revenue: number[];
-  contributionMargin: number[];
-}
-
-export interface ViewPayloads {
-  cohorts: CohortsPayload;
-  segments: SegmentsPayload;
-  "ltv-cac": LtvCacPayload;
-  customers: CustomersPayload;
-}
-
-export type ViewName = keyof ViewPayloads;
 
 export interface Snapshot<T> {
   payload: T;
@@ -101,86 +46,6 @@ export interface Snapshot<T> {
   costVersion: number;
   watermark: Date;
   ms: number;
-}
-
-// ------------------------------------------------------------------------------------------------
-// Views
-
-function filterOptions(base: AnalyticsBase): FilterOptions {
-  const counters = {
-    channels: new Map<string, FilterOption>(), discountCodes: new Map<string, FilterOption>(), countries: new Map<string, FilterOption>(),
-    products: new Map<string, FilterOption>(), tags: new Map<string, FilterOption>(),
-  };
-  const add = (map: Map<string, FilterOption>, value: string, label: string) => {
-    const entry = map.get(value);
-    if (entry) entry.customers++;
-    else map.set(value, { value, label, customers: 1 });
-  };
-  for (const f of base.facts) {
-    if (!f) continue;
-    add(counters.channels, f.channel, f.channel);
-    if (f.firstDiscountCode) add(counters.discountCodes, f.firstDiscountCode.trim().toUpperCase(), f.firstDiscountCode.trim().toUpperCase());
-    if (f.countryCode) add(counters.countries, f.countryCode.toUpperCase(), f.countryCode.toUpperCase());
-    if (f.firstProductId) add(counters.products, f.firstProductId, f.firstProductTitle ?? f.firstProductId);
-    for (const tag of new Set(f.tags.map((t) => t.toLowerCase()))) add(counters.tags, tag, tag);
-  }
-  const top = (map: Map<string, FilterOption>) =>
-    [...map.values()].sort((a, b) => b.customers - a.customers || (a.label < b.label ? -1 : 1)).slice(0, 200);
-  return {
-    channels: top(counters.channels), discountCodes: top(counters.discountCodes), countries: top(counters.countries),
-    products: top(counters.products), tags: top(counters.tags),
-  };
-}
-
-export function jsonCohortTable(table: CohortTable): Jsonified<CohortTable> {
-  return JSON.parse(JSON.stringify(table)) as Jsonified<CohortTable>;
-}
-
-export interface ViewInputs {
-  shop: ShopSettings;
-  thresholds: SegmentThresholds;
-  vertical: string | null;
-  channelMapping: Record<string, string>;
-  spend: MarketingSpend[];
-}
-
-/**
- * Every view from one prepared base (pure apart from the clock-free inputs given), and each customer's
- * segment rows for the per-segment projection (not stored: the projection consumes them).
- */
-export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs):
-  { views: ViewPayloads; segmentKeys: Map<string, string[]>; customers: CustomerFacts[] } {
-  const currency = inputs.shop.currency;
-  const table = buildCohortTable(base);
-  const customers = buildCustomerFacts(base, orders);
-  const segments = buildSegmentTable(customers, { thresholds: inputs.thresholds });
-  const reports: Record<string, LtvCacReport> = {};
-  for (const horizon of LTV_CAC_HORIZONS) {
-    reports[horizon] = buildLtvCacReport(base, {
-      spend: inputs.spend, channelMapping: inputs.channelMapping, horizonMonths: horizon, currency,
-      vertical: inputs.vertical ?? undefined,
-    });
-  }
-  const n = customers.length;
-  const revenue = new Float64Array(n);
-  const margin = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    revenue[i] = customers[i].revenue;
-    margin[i] = customers[i].contributionMargin;
-  }
-  revenue.sort();
-  margin.sort();
-  const top = shareCount(n, inputs.thresholds.highValueTopShareBps);
-  const views: ViewPayloads = {
-    cohorts: { table: jsonCohortTable(table), formula: buildFormulaView(base, { currency }), options: filterOptions(base), customers: n },
-    segments: { table: segments },
-    "ltv-cac": { reports, spendRows: inputs.spend.length, vertical: inputs.vertical },
-    customers: {
-      thresholds: inputs.thresholds, customers: n, highValueCutoff: top > 0 ? margin[n - top] : null,
-      revenue: Array.from(revenue), contributionMargin: Array.from(margin),
-    },
-  };
-  return { views, segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }), customers };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -242,10 +107,55 @@ export interface RefreshResult {
   computeParts: Record<string, number>;
   /** Which read path served the load ("sqlite-direct" or "prisma"). */
   readPath: string;
+  /**
+   * Where the compute ran: "worker" (a worker thread; computeParts.handoff is its start and the copies
+   * of the input and the result) or "main".
+   */
+  computeThread: RefreshThread;
   computeMs: number;
   writeMs: number;
   events: number;
   customers: number;
+}
+
+export type RefreshThread = "worker" | "main";
+
+const REFRESH_WORKER = new URL("./refresh.worker.ts", import.meta.url);
+
+/**
+ * Where refreshes compute: ANALYTICS_REFRESH_THREAD=worker|main, "main" by default. A worker thread
+ * keeps the event loop free during the compute (a small store's refresh blocked it ~400 ms), but its
+ * input and result are copied (structured clone): measured at 1M orders / 250k customers, the copies
+ * and the second heap cost 25 s and +650 MiB on a 55 s refresh, more than the compute they move.
+ */
+function refreshThread(): RefreshThread {
+  const wanted = process.env.ANALYTICS_REFRESH_THREAD;
+  if (wanted === "worker" || wanted === "main") return wanted;
+  if (wanted) throw new Error(`ANALYTICS_REFRESH_THREAD must be "worker" or "main", got ${wanted}`);
+  return "main";
+}
+
+/**
+ * Computes a refresh here, or with `thread` "worker" in a worker thread of its own (its memory goes
+ * with it), the input copied in and the result copied back (structured clone); where no worker can
+ * start (a build without its worker bundle) it computes here.
+ */
+export async function runRefreshCompute(input: RefreshComputeInput, thread = refreshThread()):
+  Promise<{ result: RefreshComputed; thread: RefreshThread }> {
+  const script = thread === "worker" ? workerScript(REFRESH_WORKER, "refresh") : null;
+  if (!script) return { result: computeRefresh(input), thread: "main" };
+  const worker = script.start({ workerData: input });
+  try {
+    const message = await new Promise<RefreshWorkerMessage>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`The analytics refresh worker stopped (exit code ${code}) before answering`)));
+    });
+    if (!message.ok) throw Object.assign(new Error(message.message), { stack: message.stack });
+    return { result: message.result, thread: "worker" };
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /** Recomputes and stores every view of the shop now (the caller waits). */
@@ -267,20 +177,9 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const totals = emptyLedgerTotals();
     const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings, totals }), loadViewInputs(db, shop)]);
     const loaded = performance.now();
-    const base = prepareAnalytics(input);
-    const prepared = performance.now();
-    const { views, segmentKeys, customers } = computeViews(base, orders, inputs);
-    const viewsDone = performance.now();
-    // The predictive model, read by the Cohorts and Segments pages and the at-risk flag.
-    const projections = computeProjections(input, shopId, segmentKeys);
-    const projected = performance.now();
-    // The Customers page's flagged lists, under the model just fitted (stored with it below).
-    const flagLists = buildFlagLists(customers, {
-      currency: shop.currency, thresholds: inputs.thresholds,
-      activity: activityUnder(projections, shop, input.events, input.cancelledOrderIds, asOf),
-    });
-    const flagged: FlaggedPayload = { customers: customers.length };
-    const listed = performance.now();
+    const { result: { views, projections, flagLists, customers, parts }, thread } = await runRefreshCompute({ shopId, input, orders, inputs, asOf });
+    const flagged: FlaggedPayload = { customers };
+    const overviewStart = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
     // seconds at 1M orders: too slow for a page load, and a second pass over the ledger here).
     const overview = overviewPayload(overviewFromTotals(totals, shop));
@@ -302,10 +201,9 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
       loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0 }, readPath: timings.path ?? "",
-      computeParts: {
-        prepare: prepared - loaded, views: viewsDone - prepared, projections: projected - viewsDone, flags: listed - projected, overview: computed - listed,
-      },
-      events: input.events.length, customers: base.customerIds.length,
+      computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - (parts.prepare + parts.views + parts.projections + parts.flags) },
+      computeThread: thread,
+      events: input.events.length, customers,
     };
   } catch (error) {
     await db.analyticsRefresh.update({

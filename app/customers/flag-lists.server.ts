@@ -9,54 +9,15 @@
  * computing them itself where no stored list matches the current model (app/customers/flagged.server.ts).
  */
 import type { Db } from "~/db.server";
-import type { CustomerFacts, CustomerFlag, CustomerFlagKind, FlagOptions } from "~/domain/analytics";
-import { FLAG_LABELS, flagCustomers } from "~/domain/analytics";
+import type { CustomerFlagKind } from "~/domain/analytics";
+import { FLAG_LABELS } from "~/domain/analytics";
 import { gidNumber } from "~/domain/ledger/gid";
 import { Prisma } from "~/generated/prisma/client";
 import { ledgerSqlFor } from "~/ingest/ledger-sql.server";
 import { FLAG_KINDS } from "./flag-kinds";
+import type { FlaggedRow, FlagLists } from "./flag-lists";
 
-export interface FlaggedRow {
-  customerId: string;
-  customerNumber: string;
-  contributionMargin: number;
-  revenue: number;
-  orders: number;
-  /** The flag of the list the row is in. */
-  flag: CustomerFlag;
-  /** The customer's other flags. */
-  otherFlags: { kind: CustomerFlagKind; label: string }[];
-}
-
-export type FlagLists = Record<CustomerFlagKind, FlaggedRow[]>;
-
-/** The snapshot row the refresh writes beside the lists: its computedAt is the model's (the projections row's). */
-export const FLAGGED_VIEW = "flagged";
-
-export interface FlaggedPayload {
-  /** Customers considered (every customer with an order). */
-  customers: number;
-}
-
-/** Every flagged customer by kind, in the page's order. */
-export function buildFlagLists(facts: readonly CustomerFacts[], options: FlagOptions): FlagLists {
-  const lists = Object.fromEntries(FLAG_KINDS.map((kind) => [kind, [] as FlaggedRow[]])) as FlagLists;
-  flagCustomers(facts, options).forEach((set, i) => {
-    if (set.flags.length === 0) return;
-    const c = facts[i];
-    for (const flag of set.flags) {
-      lists[flag.kind].push({
-        customerId: c.customerId, customerNumber: gidNumber(c.customerId), contributionMargin: c.contributionMargin, revenue: c.revenue,
-        orders: c.orders, flag, otherFlags: set.flags.filter((other) => other !== flag).map((other) => ({ kind: other.kind, label: other.label })),
-      });
-    }
-  });
-  for (const kind of FLAG_KINDS) {
-    const sign = kind === "high_value" ? -1 : 1;
-    lists[kind].sort((a, b) => sign * (a.contributionMargin - b.contributionMargin) || (a.customerId < b.customerId ? -1 : 1));
-  }
-  return lists;
-}
+export { buildFlagLists, FLAGGED_VIEW, type FlaggedPayload, type FlaggedRow, type FlagLists } from "./flag-lists";
 
 /**
  * Replaces the shop's stored lists, inside the caller's transaction `tx` of `db` (the refresh's, with

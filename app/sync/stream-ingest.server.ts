@@ -12,16 +12,13 @@
  * skipped; the rest of the file goes on.
  *
  * With `mapInWorker` the reading half (lines, JSON, reassembly, mapping: StreamMapper) runs in a worker
- * thread, a batch or two ahead of the writes, so the two halves use both cores; batches, resume
+ * thread (from source, or the production build's bundle of it), a batch or two ahead of the writes, so the two halves use both cores; batches, resume
  * points and counts are the same as in-process.
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { Db } from "~/db.server";
 import type { LedgerOrder } from "~/domain/ledger/types";
 import { ingestOrders } from "~/ingest/orders.server";
+import { workerScript } from "~/lib/worker-threads.server";
 import { readLines } from "./lines.server";
 import type { FromWorker, ToWorker } from "./stream-map.worker";
 import { ordersFromJson, StreamMapper, type LineError, type MappedBatch, type ResumePoint, type StreamFormat,
@@ -90,23 +87,12 @@ const MAX_KEPT_ERRORS = 1000;
 
 const WORKER_URL = new URL("./stream-map.worker.ts", import.meta.url);
 
-/** tsx's loader API, which the worker registers to load its TypeScript source; null without tsx. */
-function tsxLoaderApi(): string | null {
-  try {
-    // The ESM entry beside the CommonJS one require.resolve finds (the CJS entry cannot register hooks).
-    const entry = createRequire(import.meta.url).resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs");
-    return existsSync(entry) ? pathToFileURL(entry).href : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
- * Whether a mapping worker can start here: its TypeScript source is beside this module (not so in a
- * bundled server build, which maps in the calling thread) and tsx can load it.
+ * Whether a mapping worker can start here: from source through tsx, or from the production build's
+ * worker bundle (app/lib/worker-threads.server.ts).
  */
 export function mapWorkerAvailable(): boolean {
-  return WORKER_URL.protocol === "file:" && existsSync(fileURLToPath(WORKER_URL)) && tsxLoaderApi() !== null;
+  return workerScript(WORKER_URL, "stream-map") !== null;
 }
 
 export async function streamIngest(db: Db, shopId: string, source: AsyncIterable<Uint8Array | string>,
@@ -176,14 +162,11 @@ const CHUNKS_AHEAD = 4;
 
 async function mapInWorker(source: AsyncIterable<Uint8Array | string>, options: StreamMapperOptions,
   handle: (batch: MappedBatch) => Promise<void>, shouldStop?: () => boolean): Promise<Mapped> {
-  // The worker is TypeScript: it registers tsx's loader itself (a worker does not inherit the --import hooks).
-  const api = tsxLoaderApi();
-  if (!api) throw new Error("Mapping in a worker thread needs tsx (mapWorkerAvailable() is false here)");
-  const bootstrap = `import(${JSON.stringify(api)})
-    .then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  const script = workerScript(WORKER_URL, "stream-map");
+  if (!script) throw new Error("No mapping worker can start here (mapWorkerAvailable() is false)");
   // Parsing and mapping allocate a great many short-lived objects: a young generation of 96 MiB instead
   // of V8's default cuts the worker's scavenges (profiled at 100k orders: GC 3.5 s -> 2.5 s).
-  const worker = new Worker(bootstrap, { eval: true, workerData: options, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+  const worker = script.start({ workerData: options, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
   const inbox: FromWorker[] = [];
   let failure: unknown = null;
   let finished = false;

@@ -1,0 +1,50 @@
+/**
+ * The compute half of the analytics refresh: from the loaded ledger facts to every view, the model's
+ * projections and the flagged lists. Pure (no database, no clock beyond the asOf it is given), so it
+ * can run in a worker thread (refresh.worker.ts, ANALYTICS_REFRESH_THREAD=worker) as well as on the
+ * calling thread (the default; see refreshThread in snapshot.server.ts for the measured trade-off).
+ */
+import { activityUnder } from "~/customers/activity.server";
+import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
+import { prepareAnalytics, type AnalyticsInput, type OrderFacts } from "~/domain/analytics";
+import { computeProjections, type ProjectionsPayload } from "./projections.server";
+import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
+
+export interface RefreshComputeInput {
+  shopId: string;
+  input: AnalyticsInput;
+  orders: OrderFacts[];
+  inputs: ViewInputs;
+  /** The refresh's "now": the at-risk flag's activity is valued at this instant. */
+  asOf: Date;
+}
+
+export interface RefreshComputed {
+  views: ViewPayloads;
+  projections: ProjectionsPayload;
+  flagLists: FlagLists;
+  customers: number;
+  /** Milliseconds per step. */
+  parts: { prepare: number; views: number; projections: number; flags: number };
+}
+
+export function computeRefresh({ shopId, input, orders, inputs, asOf }: RefreshComputeInput): RefreshComputed {
+  const t0 = performance.now();
+  const base = prepareAnalytics(input);
+  const t1 = performance.now();
+  const { views, segmentKeys, customers } = computeViews(base, orders, inputs);
+  const t2 = performance.now();
+  // The predictive model, read by the Cohorts and Segments pages and the at-risk flag.
+  const projections = computeProjections(input, shopId, segmentKeys);
+  const t3 = performance.now();
+  // The Customers page's flagged lists, under the model just fitted (stored with it).
+  const flagLists = buildFlagLists(customers, {
+    currency: inputs.shop.currency, thresholds: inputs.thresholds,
+    activity: activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf),
+  });
+  const t4 = performance.now();
+  return {
+    views, projections, flagLists, customers: customers.length,
+    parts: { prepare: t1 - t0, views: t2 - t1, projections: t3 - t2, flags: t4 - t3 },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The analytics views computed from one prepared base (cohorts with the formula view, segments, LTV:CAC
+ * at each horizon, the store-wide context of the customer flags): what the refresh stores as snapshot
+ * rows and the pages read. Pure: no database, no clock; the refresh runs it off the request thread
+ * (app/analytics/refresh-compute.ts).
+ */
+import type {
+  AnalyticsBase, CohortTable, CustomerFacts, FormulaView, LtvCacReport, MarketingSpend, OrderFacts, SegmentTable, SegmentThresholds,
+} from "~/domain/analytics";
+import {
+  buildCohortTable, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable, segmentKeysByCustomer,
+} from "~/domain/analytics";
+import { shareCount } from "~/domain/analytics/behaviour";
+import type { ShopSettings } from "~/shops/shops.server";
+import { LTV_CAC_HORIZONS } from "./ltv-cac-options";
+
+export type Jsonified<T> = T extends Date ? string : T extends (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
+
+export interface FilterOption {
+  value: string;
+  label: string;
+  customers: number;
+}
+
+export interface FilterOptions {
+  channels: FilterOption[];
+  discountCodes: FilterOption[];
+  countries: FilterOption[];
+  products: FilterOption[];
+  tags: FilterOption[];
+}
+
+export interface CohortsPayload {
+  table: Jsonified<CohortTable>;
+  formula: FormulaView;
+  options: FilterOptions;
+  customers: number;
+}
+
+export interface SegmentsPayload {
+  table: SegmentTable;
+}
+
+export interface LtvCacPayload {
+  reports: Record<string, LtvCacReport>;
+  spendRows: number;
+  vertical: string | null;
+}
+
+/** What a single customer's flags need from the whole store (see loadCustomerAnalytics). */
+export interface CustomersPayload {
+  thresholds: SegmentThresholds;
+  customers: number;
+  highValueCutoff: number | null;
+  /** Lifetime revenue and contribution margin of every customer, ascending. */
+  revenue: number[];
+  contributionMargin: number[];
+}
+
+export interface ViewPayloads {
+  cohorts: CohortsPayload;
+  segments: SegmentsPayload;
+  "ltv-cac": LtvCacPayload;
+  customers: CustomersPayload;
+}
+
+export type ViewName = keyof ViewPayloads;
+
+function filterOptions(base: AnalyticsBase): FilterOptions {
+  const counters = {
+    channels: new Map<string, FilterOption>(), discountCodes: new Map<string, FilterOption>(), countries: new Map<string, FilterOption>(),
+    products: new Map<string, FilterOption>(), tags: new Map<string, FilterOption>(),
+  };
+  const add = (map: Map<string, FilterOption>, value: string, label: string) => {
+    const entry = map.get(value);
+    if (entry) entry.customers++;
+    else map.set(value, { value, label, customers: 1 });
+  };
+  for (const f of base.facts) {
+    if (!f) continue;
+    add(counters.channels, f.channel, f.channel);
+    if (f.firstDiscountCode) add(counters.discountCodes, f.firstDiscountCode.trim().toUpperCase(), f.firstDiscountCode.trim().toUpperCase());
+    if (f.countryCode) add(counters.countries, f.countryCode.toUpperCase(), f.countryCode.toUpperCase());
+    if (f.firstProductId) add(counters.products, f.firstProductId, f.firstProductTitle ?? f.firstProductId);
+    for (const tag of new Set(f.tags.map((t) => t.toLowerCase()))) add(counters.tags, tag, tag);
+  }
+  const top = (map: Map<string, FilterOption>) =>
+    [...map.values()].sort((a, b) => b.customers - a.customers || (a.label < b.label ? -1 : 1)).slice(0, 200);
+  return {
+    channels: top(counters.channels), discountCodes: top(counters.discountCodes), countries: top(counters.countries),
+    products: top(counters.products), tags: top(counters.tags),
+  };
+}
+
+export function jsonCohortTable(table: CohortTable): Jsonified<CohortTable> {
+  return JSON.parse(JSON.stringify(table)) as Jsonified<CohortTable>;
+}
+
+export interface ViewInputs {
+  shop: ShopSettings;
+  thresholds: SegmentThresholds;
+  vertical: string | null;
+  channelMapping: Record<string, string>;
+  spend: MarketingSpend[];
+}
+
+/**
+ * Every view from one prepared base (pure apart from the clock-free inputs given), and each customer's
+ * segment rows for the per-segment projection (not stored: the projection consumes them).
+ */
+export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs):
+  { views: ViewPayloads; segmentKeys: Map<string, string[]>; customers: CustomerFacts[] } {
+  const currency = inputs.shop.currency;
+  const table = buildCohortTable(base);
+  const customers = buildCustomerFacts(base, orders);
+  const segments = buildSegmentTable(customers, { thresholds: inputs.thresholds });
+  const reports: Record<string, LtvCacReport> = {};
+  for (const horizon of LTV_CAC_HORIZONS) {
+    reports[horizon] = buildLtvCacReport(base, {
+      spend: inputs.spend, channelMapping: inputs.channelMapping, horizonMonths: horizon, currency,
+      vertical: inputs.vertical ?? undefined,
+    });
+  }
+  const n = customers.length;
+  const revenue = new Float64Array(n);
+  const margin = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    revenue[i] = customers[i].revenue;
+    margin[i] = customers[i].contributionMargin;
+  }
+  revenue.sort();
+  margin.sort();
+  const top = shareCount(n, inputs.thresholds.highValueTopShareBps);
+  const views: ViewPayloads = {
+    cohorts: { table: jsonCohortTable(table), formula: buildFormulaView(base, { currency }), options: filterOptions(base), customers: n },
+    segments: { table: segments },
+    "ltv-cac": { reports, spendRows: inputs.spend.length, vertical: inputs.vertical },
+    customers: {
+      thresholds: inputs.thresholds, customers: n, highValueCutoff: top > 0 ? margin[n - top] : null,
+      revenue: Array.from(revenue), contributionMargin: Array.from(margin),
+    },
+  };
+  return { views, segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }), customers };
+}
+

@@ -1,0 +1,95 @@
+/**
+ * The analytics refresh computes in a worker thread: the worker's result (from the TypeScript source
+ * through tsx, and from the production build's bundle, scripts/build-workers.mjs) equals the same
+ * compute on the calling thread, on a generated store large enough for the model to be fitted; a
+ * failure in the worker reaches the caller as an error; refreshAnalytics stores the same rows either way.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emptyLedgerTotals, loadAnalyticsInput } from "~/analytics/input.server";
+import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "~/analytics/refresh-compute";
+import type { RefreshWorkerMessage } from "~/analytics/refresh.worker";
+import { loadViewInputs, refreshAnalytics, runRefreshCompute } from "~/analytics/snapshot.server";
+import { DEMO_SHOP_DOMAIN } from "~/auth/demo-mode.server";
+import db from "~/db.server";
+import { generateOrders } from "~/demo/generator";
+import { seedDemoStore } from "~/demo/seed.server";
+import { recomputeMargins } from "~/margins/recompute.server";
+import { getShop } from "~/shops/shops.server";
+import { buildWorkers } from "../../scripts/build-workers.mjs";
+import { resetDb } from "../support/db";
+
+const AS_OF = new Date("2026-06-30T12:00:00Z");
+let input: RefreshComputeInput;
+let here: RefreshComputed;
+// Inside the project, so that the bundle's package imports resolve from its node_modules.
+const bundleDir = mkdtempSync(path.join(mkdirSync(path.resolve(".data/test"), { recursive: true }) ?? path.resolve(".data/test"), "workers-"));
+
+/** The result without its timings (which differ run to run). */
+function figures(result: RefreshComputed) {
+  const { parts: _parts, projections, ...rest } = result;
+  return { ...rest, projections: { ...projections, ms: 0 } };
+}
+
+beforeAll(async () => {
+  await resetDb();
+  await seedDemoStore(db, generateOrders({ orders: 1500, seed: 3 }));
+  await recomputeMargins(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF });
+  const shop = (await getShop(db, DEMO_SHOP_DOMAIN))!;
+  const { input: analytics, orders } = await loadAnalyticsInput(db, shop, { asOf: AS_OF, totals: emptyLedgerTotals() });
+  input = { shopId: shop.id, input: analytics, orders, inputs: await loadViewInputs(db, shop), asOf: AS_OF };
+  here = computeRefresh(input);
+}, 120_000);
+
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+
+describe("the refresh compute off the request thread", () => {
+  it("fits the model on this store (so the comparison covers the projections)", () => {
+    expect(here.projections.status).toBe("ready");
+    expect(here.customers).toBeGreaterThan(400);
+    expect(Object.values(here.flagLists).some((rows) => rows.length > 0)).toBe(true);
+  });
+
+  it("gives the same result in a worker thread from source as on this thread", async () => {
+    const { result, thread } = await runRefreshCompute(input, "worker");
+    expect(thread).toBe("worker");
+    expect(figures(result)).toEqual(figures(here));
+  }, 60_000);
+
+  it("gives the same result from the production build's worker bundle", async () => {
+    await buildWorkers(bundleDir);
+    const worker = new Worker(path.join(bundleDir, "refresh.mjs"), { workerData: input });
+    const message = await new Promise<RefreshWorkerMessage>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    await worker.terminate();
+    expect(message.ok).toBe(true);
+    if (message.ok) expect(figures(message.result)).toEqual(figures(here));
+  }, 60_000);
+
+  it("passes a failure in the worker on to the caller", async () => {
+    const broken = { ...input, inputs: { ...input.inputs, thresholds: undefined } } as unknown as RefreshComputeInput;
+    await expect(runRefreshCompute(broken, "worker")).rejects.toThrow(/Cannot read properties of undefined/);
+  }, 60_000);
+
+  it("stores the same snapshot rows whichever thread computed them", async () => {
+    const stored = async () => (await db.analyticsSnapshot.findMany({ where: { shopId: DEMO_SHOP_DOMAIN }, orderBy: { view: "asc" } }))
+      .map((row) => ({ view: row.view, payload: row.view === "projections" ? { ...JSON.parse(row.payload), ms: 0 } : JSON.parse(row.payload) }));
+    const flagged = () => db.flaggedCustomer.findMany({ where: { shopId: DEMO_SHOP_DOMAIN }, orderBy: [{ kind: "asc" }, { position: "asc" }] });
+    process.env.ANALYTICS_REFRESH_THREAD = "main";
+    try {
+      expect((await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF })).computeThread).toBe("main");
+      const [mainRows, mainFlagged] = [await stored(), await flagged()];
+      process.env.ANALYTICS_REFRESH_THREAD = "worker";
+      expect((await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF })).computeThread).toBe("worker");
+      expect(await stored()).toEqual(mainRows);
+      expect(await flagged()).toEqual(mainFlagged);
+      expect(mainFlagged.length).toBeGreaterThan(0);
+    } finally {
+      delete process.env.ANALYTICS_REFRESH_THREAD;
+    }
+  }, 60_000);
+});
