@@ -10,7 +10,7 @@ import type {
 import {
   buildCohortTable, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable, segmentKeysByCustomer,
 } from "~/domain/analytics";
-import { shareCount } from "~/domain/analytics/behaviour";
+import { lifetimeColumns, shareCount } from "~/domain/analytics/behaviour";
 import type { ShopSettings } from "~/shops/shops.server";
 import { LTV_CAC_HORIZONS } from "./ltv-cac-options";
 
@@ -122,12 +122,7 @@ export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[],
     });
   }
   const n = customers.length;
-  const revenue = new Float64Array(n);
-  const margin = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    revenue[i] = customers[i].revenue;
-    margin[i] = customers[i].contributionMargin;
-  }
+  const { revenue, margin } = lifetimeColumns(customers);
   revenue.sort();
   margin.sort();
   const top = shareCount(n, inputs.thresholds.highValueTopShareBps);

@@ -49,7 +49,8 @@ export interface BehaviourContext {
   marginRank(contributionMargin: number): number;
 }
 
-export function behaviourContext(customers: readonly CustomerFacts[], thresholds: SegmentThresholds): BehaviourContext {
+/** Every customer's lifetime revenue and contribution margin, as two columns in the customers' order. */
+export function lifetimeColumns(customers: readonly CustomerFacts[]): { revenue: Float64Array; margin: Float64Array } {
   const n = customers.length;
   const revenue = new Float64Array(n);
   const margin = new Float64Array(n);
@@ -57,6 +58,12 @@ export function behaviourContext(customers: readonly CustomerFacts[], thresholds
     revenue[i] = customers[i].revenue;
     margin[i] = customers[i].contributionMargin;
   }
+  return { revenue, margin };
+}
+
+export function behaviourContext(customers: readonly CustomerFacts[], thresholds: SegmentThresholds): BehaviourContext {
+  const n = customers.length;
+  const { revenue, margin } = lifetimeColumns(customers);
   const top = shareCount(n, thresholds.highValueTopShareBps);
   const descending = Float64Array.from(margin).sort().reverse();
   return {
