@@ -26,7 +26,7 @@ import { addCoverage, cogsCoverage, type CogsCoverage } from "~/domain/economics
 import { orderValueEvents } from "~/domain/economics/events";
 import { computeOrderMargin, type OrderMarginBreakdown } from "~/domain/economics/margin";
 import type { LedgerOrder } from "~/domain/ledger/types";
-import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
+import { chunk } from "~/lib/chunks";
 import { actualPaymentFee, ledgerPages, readLedgerOrders } from "./ledger-reader.server";
 import { insertLiteralRows } from "./literal-insert.server";
 
@@ -235,7 +235,7 @@ export async function recomputeMargins(db: Db, shopId: string, options: Recomput
   }
 }
 
-/** Orders per transaction of `recomputeOrders` (under IDS_PER_QUERY: one IN list per statement). */
+/** Orders per transaction of `recomputeOrders` (under ~/lib/chunks IDS_PER_QUERY: one IN list per statement). */
 export const RECOMPUTE_ORDERS_PER_TRANSACTION = 200;
 
 /**
