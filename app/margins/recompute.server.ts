@@ -243,8 +243,9 @@ export const RECOMPUTE_ORDERS_PER_TRANSACTION = 200;
  * batches, reconciliation) with the ids of the orders that changed. It recomputes those orders with
  * the current cost configuration and replaces their OrderMargin and ValueEvent rows, one transaction
  * per slice of RECOMPUTE_ORDERS_PER_TRANSACTION orders; ids no longer in the ledger (deleted,
- * redacted) lose their rows. New variants on their lines are added to the cost pages' variant list. Cheap for a few orders (no shop-wide scan but the
- * service-contact attribution); for a whole backfill prefer one `recomputeMargins`.
+ * redacted) lose their rows. New variants on their lines are added to the cost pages' variant list.
+ * Cheap for a few orders (no shop-wide scan but the service-contact attribution); for a whole backfill
+ * prefer one `recomputeMargins`.
  */
 export async function recomputeOrders(db: Db, shopId: string, orderIds: string[], options: { asOf?: Date } = {}): Promise<RecomputeResult> {
   const started = performance.now();

@@ -221,9 +221,9 @@ export async function runDueJobs(db: Db, options: RunOptions = {}): Promise<numb
       const batch = [{ ...candidate, attempts }];
       const registered = handlers.get(candidate.kind);
       if (registered?.batch && registered.max > 1) {
-        // Siblings: due jobs of the same kind and shop, claimed together in one statement (one commit:
-        // claimed one by one, a burst's 40 siblings were 40 commits, each with its fsync, that the
-        // webhooks answered meanwhile queued behind), then read back by the token.
+        // Siblings: due jobs of the same kind and shop, claimed together in one statement and read back
+        // by the token (claimed one by one, a burst's ~40 siblings were ~40 write statements, each
+        // taking the write lock in turn with the webhooks being answered).
         const siblings = await db.$executeRaw(Prisma.sql`
           UPDATE "Job" SET "status" = 'running', "lockedBy" = ${token}, "lockedUntil" = ${leaseEnd},
             "attempts" = "attempts" + 1, "updatedAt" = ${claimedAt}

@@ -12,8 +12,8 @@
  * skipped; the rest of the file goes on.
  *
  * With `mapInWorker` the reading half (lines, JSON, reassembly, mapping: StreamMapper) runs in a worker
- * thread (from source, or the production build's bundle of it), a batch or two ahead of the writes, so the two halves use both cores; batches, resume
- * points and counts are the same as in-process.
+ * thread (from source, or the production build's bundle of it), a batch or two ahead of the writes, so
+ * the two halves use both cores; batches, resume points and counts are the same as in-process.
  */
 import type { Db } from "~/db.server";
 import type { LedgerOrder } from "~/domain/ledger/types";
