@@ -79,6 +79,8 @@ export interface IngestFigures {
   /** The process's maxRSS (includes its start). */
   maxRss: number;
   writeMs: number;
+  /** Time the writing thread sat idle waiting for the mapping worker's next batch. */
+  waitedMs: number;
   inWorker: boolean;
   stored: number;
   storedRefunds: number;
@@ -138,6 +140,7 @@ export async function ingestFixture(file: string, url: string, options: { writer
       peakRss,
       maxRss: process.resourceUsage().maxRSS * 1024,
       writeMs,
+      waitedMs: result.waitedForMappingMs,
       inWorker,
       stored: await db.order.count({ where: { shopId: SHOP } }),
       storedRefunds: await db.refund.count({ where: { shopId: SHOP } }),
@@ -172,7 +175,7 @@ export default async function run(): Promise<void> {
     // A failed run leaves no database behind either.
     if (!process.env.BULK_BENCH_KEEP_DB) removeDb();
   }
-  const { counts: c, seconds, cpuSeconds, peakRss, maxRss, writeMs, inWorker } = figures;
+  const { counts: c, seconds, cpuSeconds, peakRss, maxRss, writeMs, waitedMs, inWorker } = figures;
   console.log(`bulk ingest: ${c.orders.toLocaleString("en-US")} orders (${c.applied.toLocaleString("en-US")} written, ${c.skippedTest} test), ` +
     `${c.refunds.toLocaleString("en-US")} refunds, ${c.lines.toLocaleString("en-US")} lines, ${(c.bytes / 1e9).toFixed(2)} GB, ${c.bad} bad`);
   console.log(`  elapsed        ${seconds.toFixed(1)} s (target < 100 s); CPU ${cpuSeconds.toFixed(1)} s in all threads (${(cpuSeconds * 1e6 / c.orders).toFixed(0)} µs/order); load average at the end ${os.loadavg().map((n) => n.toFixed(2)).join(" ")}`);
@@ -181,6 +184,6 @@ export default async function run(): Promise<void> {
   console.log(`  peak RSS       ${(peakRss / 2 ** 20).toFixed(0)} MB sampled, maxRSS ${(maxRss / 2 ** 20).toFixed(0)} MB (target < 500 MB; maxRSS includes the process's start)`);
   console.log(`  ingestOrders   ${(writeMs / 1000).toFixed(1)} s (${((100 * writeMs) / (seconds * 1000)).toFixed(0)} %), ${(writeMs * 1000 / c.orders).toFixed(0)} µs/order, batches of ${batchSize}`);
   console.log(`  rest           ${(seconds - writeMs / 1000).toFixed(1)} s (${((seconds * 1000 - writeMs) * 1000 / c.orders).toFixed(0)} µs/order: ` +
-    (inWorker ? "waiting for the worker's batches, decoding them" : "lines, JSON.parse, reassembly, mapping") + ")");
+    (inWorker ? `of which ${(waitedMs / 1000).toFixed(1)} s idle waiting for the worker's next batch; the rest decoding them` : "lines, JSON.parse, reassembly, mapping") + ")");
   console.log(`  ledger         ${figures.stored.toLocaleString("en-US")} orders, ${figures.storedRefunds.toLocaleString("en-US")} refunds stored`);
 }

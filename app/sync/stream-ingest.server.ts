@@ -21,7 +21,8 @@ import { ingestOrders } from "~/ingest/orders.server";
 import { workerScript } from "~/lib/worker-threads.server";
 import { readLines } from "./lines.server";
 import type { FromWorker, ToWorker } from "./stream-map.worker";
-import { ordersFromJson, StreamMapper, type LineError, type MappedBatch, type ResumePoint, type StreamFormat,
+import { ordersFromWire } from "./order-wire";
+import { StreamMapper, type LineError, type MappedBatch, type ResumePoint, type StreamFormat,
   type StreamMapperOptions } from "./stream-mapper.server";
 
 export type { LineError, ResumePoint, StreamFormat } from "./stream-mapper.server";
@@ -81,6 +82,8 @@ export interface StreamResult {
   incompleteRefundOrders: string[];
   stopped: boolean;
   resume: ResumePoint;
+  /** Milliseconds this thread sat waiting for the mapping worker's next batch (0 when mapping here). */
+  waitedForMappingMs: number;
 }
 
 const MAX_KEPT_ERRORS = 1000;
@@ -132,15 +135,16 @@ export async function streamIngest(db: Db, shopId: string, source: AsyncIterable
   };
 
   const useWorker = options.mapInWorker === true || ((options.mapInWorker ?? "auto") === "auto" && mapWorkerAvailable());
-  const { unmatchedParents, stopped } = useWorker
+  const { unmatchedParents, stopped, waitedForMappingMs } = useWorker
     ? await mapInWorker(source, mapperOptions, handle, options.shouldStop)
     : await mapHere(source, mapperOptions, handle, options.shouldStop);
-  return { counts, errors, unmatchedParents, incompleteRefundOrders: incompleteAll, stopped, resume };
+  return { counts, errors, unmatchedParents, incompleteRefundOrders: incompleteAll, stopped, resume, waitedForMappingMs };
 }
 
 interface Mapped {
   unmatchedParents: string[];
   stopped: boolean;
+  waitedForMappingMs: number;
 }
 
 async function mapHere(source: AsyncIterable<Uint8Array | string>, options: StreamMapperOptions,
@@ -150,15 +154,21 @@ async function mapHere(source: AsyncIterable<Uint8Array | string>, options: Stre
     const batch = mapper.push(line);
     if (!batch) continue;
     await handle(batch);
-    if (shouldStop?.()) return { unmatchedParents: [], stopped: true };
+    if (shouldStop?.()) return { unmatchedParents: [], stopped: true, waitedForMappingMs: 0 };
   }
   const { batch, unmatchedParents } = mapper.finish();
   await handle(batch);
-  return { unmatchedParents, stopped: false };
+  return { unmatchedParents, stopped: false, waitedForMappingMs: 0 };
 }
 
-/** Chunks forwarded ahead of the worker's reading (each up to the source's chunk size, 1 MB for files). */
-const CHUNKS_AHEAD = 4;
+/**
+ * Bytes of the source forwarded ahead of the worker's reading. The main thread forwards only between
+ * batch writes (better-sqlite3 blocks its event loop for a whole batch, ~0.2 s), so the worker must be
+ * able to map at least one batch (~5 MB of bulk output for 2000 orders) from what it already holds: a
+ * count of chunks was not enough (4 file chunks of 1 MB starved it ~25 % of the time at 300k orders,
+ * and an HTTP download's chunks are far smaller).
+ */
+const BYTES_AHEAD = 12 << 20;
 
 async function mapInWorker(source: AsyncIterable<Uint8Array | string>, options: StreamMapperOptions,
   handle: (batch: MappedBatch) => Promise<void>, shouldStop?: () => boolean): Promise<Mapped> {
@@ -177,34 +187,46 @@ async function mapInWorker(source: AsyncIterable<Uint8Array | string>, options: 
   };
   const send = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
 
-  // Forward the source one chunk per "pull", in order (a chain, so reads never overlap).
+  // Forward the source while fewer than BYTES_AHEAD bytes are unread by the worker (one reading loop at
+  // a time, so chunks go in order); each "pull" reports the bytes the worker has taken.
   const iterator = source[Symbol.asyncIterator]();
   let ended = false;
-  let pumping: Promise<void> = Promise.resolve();
-  const pump = () => {
-    pumping = pumping.then(async () => {
-      if (ended || failure || finished) return;
+  let ahead = 0;
+  let filling = false;
+  let filled: Promise<void> = Promise.resolve();
+  const fill = () => {
+    if (filling) return;
+    filling = true;
+    filled = (async () => {
       try {
-        const next = await iterator.next();
-        if (next.done) {
-          ended = true;
-          send({ type: "end" });
-          return;
+        while (!ended && !failure && !finished && ahead < BYTES_AHEAD) {
+          const next = await iterator.next();
+          if (next.done) {
+            ended = true;
+            send({ type: "end" });
+            break;
+          }
+          const piece = typeof next.value === "string" ? Buffer.from(next.value, "utf8") : next.value;
+          // A copy the worker can own (the source's buffers may share pooled memory).
+          const copy = new Uint8Array(piece.byteLength);
+          copy.set(piece);
+          ahead += copy.byteLength;
+          send({ type: "chunk", data: copy.buffer }, [copy.buffer]);
         }
-        const piece = typeof next.value === "string" ? Buffer.from(next.value, "utf8") : next.value;
-        // A copy the worker can own (the source's buffers may share pooled memory).
-        const copy = new Uint8Array(piece.byteLength);
-        copy.set(piece);
-        send({ type: "chunk", data: copy.buffer }, [copy.buffer]);
       } catch (error) {
         failure = error;
         notify();
+      } finally {
+        filling = false;
       }
-    });
+    })();
   };
 
   worker.on("message", (message: FromWorker) => {
-    if (message.type === "pull") return pump();
+    if (message.type === "pull") {
+      ahead -= message.bytes;
+      return fill();
+    }
     inbox.push(message);
     notify();
   });
@@ -216,26 +238,29 @@ async function mapInWorker(source: AsyncIterable<Uint8Array | string>, options: 
     if (!finished) failure ??= new Error(`The mapping worker stopped (exit code ${code})`);
     notify();
   });
-  for (let index = 0; index < CHUNKS_AHEAD; index += 1) pump();
+  fill();
 
+  let waited = 0;
   try {
     for (;;) {
+      const waitStarted = performance.now();
       while (!inbox.length) {
         if (failure) throw failure;
         await new Promise<void>((resolve) => (wake = resolve));
       }
+      waited += performance.now() - waitStarted;
       const message = inbox.shift()!;
       if (message.type === "failed") throw new Error(message.message);
       if (message.type === "pull") continue;
-      await handle({ ...message.batch, orders: ordersFromJson(message.batch.orders) });
-      if (message.type === "done") return { unmatchedParents: message.unmatchedParents, stopped: false };
-      if (shouldStop?.()) return { unmatchedParents: [], stopped: true };
+      await handle({ ...message.batch, orders: ordersFromWire(message.batch.orders) });
+      if (message.type === "done") return { unmatchedParents: message.unmatchedParents, stopped: false, waitedForMappingMs: waited };
+      if (shouldStop?.()) return { unmatchedParents: [], stopped: true, waitedForMappingMs: waited };
       send({ type: "credit" });
     }
   } finally {
     finished = true;
     await worker.terminate();
-    await pumping;
+    await filled;
     await iterator.return?.();
   }
 }

@@ -1,21 +1,23 @@
 /**
  * Worker thread of streamIngest (see stream-ingest.server.ts, `mapInWorker`): reads the byte chunks
- * the main thread forwards, maps them with StreamMapper and posts batches back as JSON text, so JSON
- * parsing, reassembly and mapping run on the second core while the main thread writes.
+ * the main thread forwards, maps them with StreamMapper and posts batches back as JSON text
+ * (order-wire.ts), so JSON parsing, reassembly and mapping run on the second core while the main thread
+ * writes.
  *
  * Protocol (main -> worker): "chunk" (an ArrayBuffer, transferred), "end", "credit" (a batch was
- * written: one more may be produced). Worker -> main: "pull" (a chunk was consumed: send the next),
- * "batch", "done" (the last batch and the unmatched parents), "failed". At most MAX_AHEAD batches are
- * posted ahead of the writer, so memory stays bounded whatever the file size.
+ * written: one more may be produced). Worker -> main: "pull" (a chunk of `bytes` was taken: forward
+ * more), "batch", "done" (the last batch and the unmatched parents), "failed". At most MAX_AHEAD
+ * batches are posted ahead of the writer, so memory stays bounded whatever the file size.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { readLines } from "./lines.server";
-import { ordersToJson, StreamMapper, type MappedBatch, type StreamMapperOptions } from "./stream-mapper.server";
+import { ordersToWire } from "./order-wire";
+import { StreamMapper, type MappedBatch, type StreamMapperOptions } from "./stream-mapper.server";
 
 export type ToWorker = { type: "chunk"; data: ArrayBuffer } | { type: "end" } | { type: "credit" };
 export type WorkerBatch = Omit<MappedBatch, "orders"> & { orders: string };
 export type FromWorker =
-  | { type: "pull" }
+  | { type: "pull"; bytes: number }
   | { type: "batch"; batch: WorkerBatch }
   | { type: "done"; batch: WorkerBatch; unmatchedParents: string[] }
   | { type: "failed"; message: string };
@@ -47,12 +49,12 @@ async function* source(): AsyncGenerator<Uint8Array> {
     if (!chunks.length) await new Promise<void>((resolve) => (chunkArrived = resolve));
     const chunk = chunks.shift()!;
     if (chunk === null) return;
-    port.postMessage({ type: "pull" } satisfies FromWorker);
+    port.postMessage({ type: "pull", bytes: chunk.byteLength } satisfies FromWorker);
     yield chunk;
   }
 }
 
-const post = (batch: MappedBatch): WorkerBatch => ({ ...batch, orders: ordersToJson(batch.orders) });
+const post = (batch: MappedBatch): WorkerBatch => ({ ...batch, orders: ordersToWire(batch.orders) });
 
 async function run(): Promise<void> {
   const mapper = new StreamMapper(options);

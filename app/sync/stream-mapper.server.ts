@@ -172,26 +172,3 @@ export class StreamMapper {
     }
   }
 }
-
-/**
- * A batch's orders as JSON text, to cross to another thread: a string is copied as one block, where
- * structured cloning of the orders measured ~4x the JSON round trip. Dates become ISO strings and
- * are revived by reviveOrders.
- */
-export function ordersToJson(orders: LedgerOrder[]): string {
-  return JSON.stringify(orders);
-}
-
-/** The inverse of ordersToJson: the Date fields of LedgerOrder (see app/domain/ledger/types.ts) revived. */
-export function ordersFromJson(text: string): LedgerOrder[] {
-  const orders = JSON.parse(text) as LedgerOrder[];
-  for (const order of orders) {
-    order.createdAt = new Date(order.createdAt);
-    order.processedAt = new Date(order.processedAt);
-    order.sourceUpdatedAt = new Date(order.sourceUpdatedAt);
-    if (order.cancelledAt !== null) order.cancelledAt = new Date(order.cancelledAt);
-    for (const refund of order.refunds) refund.createdAt = new Date(refund.createdAt);
-    if (order.transactions) for (const transaction of order.transactions) transaction.processedAt = new Date(transaction.processedAt);
-  }
-  return orders;
-}
