@@ -53,7 +53,7 @@ export async function transactionLock(tx: Pick<Db, "$queryRaw">, key: string): P
 
 /** The page cache per SQLite connection, in KiB (a negative cache_size is a size in KiB). */
 function sqliteCacheKib(): number {
-  const mb = Number(process.env.SQLITE_CACHE_MB ?? 64);
+  const mb = Number(process.env.SQLITE_CACHE_MB ?? 32);
   if (!Number.isInteger(mb) || mb < 1) throw new Error(`SQLITE_CACHE_MB must be a positive integer, got ${process.env.SQLITE_CACHE_MB}`);
   return mb * 1024;
 }
@@ -67,10 +67,12 @@ function sqliteCacheKib(): number {
  * - synchronous stays FULL (the default): a commit is on disk before the webhook is answered 200, so an
  *   OS crash loses no acknowledged delivery. Group commit (app/ingest/order-batcher.server.ts) is what
  *   keeps that affordable. SQLITE_SYNCHRONOUS=NORMAL trades that for speed.
- * - cache_size = 64 MiB (SQLITE_CACHE_MB) instead of SQLite's 2 MiB: the ledger's secondary indexes
+ * - cache_size = 32 MiB (SQLITE_CACHE_MB) instead of SQLite's 2 MiB: the ledger's secondary indexes
  *   (orders by customer, lines by order) take inserts all over the tree, and with 2 MiB most of them
  *   re-read their pages. Measured on the 1M-order bulk ingest (batches of 4,000): 136 -> 108 µs per order
- *   in the writer.
+ *   in the writer. 64 MiB measured no faster than 32 (1M orders: 104.8 and 106.6 s against 108.1 and
+ *   108.9 s, within this machine's noise) and took the ingest over its 500 MB budget (peak RSS 501-505
+ *   MB sampled, maxRSS up to 549 MB, against 471-473 and 486-498 MB).
  * - interactive transactions start with BEGIN IMMEDIATE instead of the adapter's BEGIN (deferred): a
  *   deferred transaction that reads, then writes while another process holds the write lock fails at
  *   once with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT (the busy timeout cannot help it). Measured with a web
