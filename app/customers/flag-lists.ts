@@ -49,4 +49,3 @@ export function buildFlagLists(facts: readonly CustomerFacts[], options: FlagOpt
   }
   return lists;
 }
-
