@@ -9,7 +9,7 @@
  * one customer's probability of still being active at read time (customers/activity.server.ts).
  */
 import type { Db } from "~/db.server";
-import { ModelFitError, projectCohorts, type CohortProjectionInput, type CohortProjections } from "~/domain/clv";
+import { ModelFitError, projectCohorts, type CohortProjectionInput, type CohortProjections, type PurchaseHistories } from "~/domain/clv";
 import { log } from "~/lib/log.server";
 
 export const PROJECTIONS_VIEW = "projections";
@@ -21,10 +21,11 @@ export type ProjectionsPayload =
   | { status: "unavailable"; message: string; ms: number };
 
 /** Never throws: a model that cannot be fitted gives an "unavailable" payload with the reason. */
-export function computeProjections(input: CohortProjectionInput, shopId: string, segments?: ReadonlyMap<string, readonly string[]>): ProjectionsPayload {
+export function computeProjections(input: CohortProjectionInput, shopId: string, segments?: ReadonlyMap<string, readonly string[]>,
+  histories?: PurchaseHistories): ProjectionsPayload {
   const started = performance.now();
   try {
-    const projections = projectCohorts(input, { horizonMonths: PROJECTION_MONTHS, level: 0.8, segments });
+    const projections = projectCohorts(input, { horizonMonths: PROJECTION_MONTHS, level: 0.8, segments, histories });
     return { status: "ready", ms: Math.round(performance.now() - started), ...projections };
   } catch (error) {
     const ms = Math.round(performance.now() - started);

@@ -7,6 +7,7 @@
 import { activityUnder } from "~/customers/activity.server";
 import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
 import { prepareAnalytics, type AnalyticsInput, type OrderFacts } from "~/domain/analytics";
+import { purchaseHistories } from "~/domain/clv";
 import { computeProjections, type ProjectionsPayload } from "./projections.server";
 import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
 
@@ -34,13 +35,15 @@ export function computeRefresh({ shopId, input, orders, inputs, asOf }: RefreshC
   const t1 = performance.now();
   const { views, segmentKeys, customers } = computeViews(base, orders, inputs);
   const t2 = performance.now();
-  // The predictive model, read by the Cohorts and Segments pages and the at-risk flag.
-  const projections = computeProjections(input, shopId, segmentKeys);
+  // The predictive model, read by the Cohorts and Segments pages and the at-risk flag; the purchase
+  // histories are built once for the model and for the flag.
+  const histories = purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone);
+  const projections = computeProjections(input, shopId, segmentKeys, histories);
   const t3 = performance.now();
   // The Customers page's flagged lists, under the model just fitted (stored with it).
   const flagLists = buildFlagLists(customers, {
     currency: inputs.shop.currency, thresholds: inputs.thresholds,
-    activity: activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf),
+    activity: activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf, histories),
   });
   const t4 = performance.now();
   return {

@@ -8,7 +8,7 @@
 import { readProjections, type ProjectionsPayload } from "~/analytics/projections.server";
 import type { Db } from "~/db.server";
 import type { CustomerActivity } from "~/domain/analytics";
-import { customerActivity, dayNumberFunction, dayString, purchasesFromEvents } from "~/domain/clv";
+import { customerActivity, dayNumberFunction, dayString, purchaseHistories, type PurchaseHistories } from "~/domain/clv";
 import type { ValueEvent } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
 
@@ -18,15 +18,18 @@ export async function activityOf(
   return activityUnder(await readProjections(db, shop.id), shop, events, cancelledOrderIds, now);
 }
 
-/** The same under a given projections payload (the refresh's own, before it is stored). */
+/**
+ * The same under a given projections payload (the refresh's own, before it is stored). `histories`:
+ * the events' purchase histories when the caller has them (the refresh builds them once for the model too).
+ */
 export function activityUnder(
   projections: ProjectionsPayload | null, shop: Pick<ShopSettings, "ianaTimezone">, events: readonly ValueEvent[],
-  cancelledOrderIds: ReadonlySet<string>, now = new Date(),
+  cancelledOrderIds: ReadonlySet<string>, now = new Date(), histories?: PurchaseHistories,
 ): ReadonlyMap<string, CustomerActivity> | undefined {
   if (projections?.status !== "ready") return undefined;
   const today = dayString(dayNumberFunction(shop.ianaTimezone)(now));
-  return customerActivity(projections.model.bgnbd.params, purchasesFromEvents(events, cancelledOrderIds), {
-    asOfDay: today, timeZone: shop.ianaTimezone, timeUnit: projections.model.timeUnit,
+  return customerActivity(projections.model.bgnbd.params, histories ?? purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone), {
+    asOfDay: today, timeUnit: projections.model.timeUnit,
   });
 }
 

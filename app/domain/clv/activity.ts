@@ -1,25 +1,25 @@
 /**
  * A customer's activity under a fitted BG/NBD model, for the at-risk flag: the probability they are
  * still active given their purchase history, how long since their last purchase and their usual
- * rhythm. Computed from the customer's own transactions at read time with the stored parameters, so a
+ * rhythm. Computed from the customer's own purchases at read time with the stored parameters, so a
  * customer who ordered this morning is not reported at risk by yesterday's figures.
  */
 import type { CustomerActivity } from "../analytics/flags";
 import { probabilityAlive, type BgNbdParams } from "./bgnbd";
-import { summarizeTransactions, type Transaction } from "./summary";
+import { summarizeHistories, type PurchaseHistories } from "./histories";
+import { dayNumberOf } from "./summary";
 
 export interface ActivityOptions {
-  /** Last day of the history, "YYYY-MM-DD" in `timeZone` (usually yesterday: today is not complete). */
+  /** Last day of the history, "YYYY-MM-DD" in the histories' time zone (usually yesterday: today is not complete). */
   asOfDay: string;
-  timeZone: string;
   /** The unit the parameters were fitted in. */
   timeUnit: "days" | "weeks";
 }
 
-/** Activity of every customer in `transactions` who bought by `asOfDay`. */
-export function customerActivity(params: BgNbdParams, transactions: readonly Transaction[], options: ActivityOptions): Map<string, CustomerActivity> {
+/** Activity of every customer in `histories` (purchaseHistories) who bought by `asOfDay`. */
+export function customerActivity(params: BgNbdParams, histories: PurchaseHistories, options: ActivityOptions): Map<string, CustomerActivity> {
   const unitDays = options.timeUnit === "weeks" ? 7 : 1;
-  const summaries = summarizeTransactions(transactions, { calibrationEnd: options.asOfDay, timeUnit: options.timeUnit, timeZone: options.timeZone });
+  const { summaries } = summarizeHistories(histories, { calibrationEnd: dayNumberOf(options.asOfDay), timeUnit: options.timeUnit });
   const out = new Map<string, CustomerActivity>();
   for (const s of summaries) {
     out.set(s.customerId, {

@@ -25,8 +25,8 @@ import { fitBgNbd, type BgNbdFit } from "./bgnbd";
 import { ModelFitError } from "./errors";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma";
 import { projectGroups, type GroupedCustomer } from "./projection";
-import { dayNumberOf, dayString, summarizeTransactions, type CustomerSummary } from "./summary";
-import { purchasesFromEvents } from "./transactions";
+import { observedMarginTo, purchaseHistories, summarizeHistories, type PurchaseHistories } from "./histories";
+import { dayNumberOf, dayString, type CustomerSummary } from "./summary";
 
 export interface CohortProjectionInput {
   events: readonly ValueEvent[];
@@ -42,6 +42,8 @@ export interface CohortProjectionOptions {
   level?: number;
   /** Segment row keys per customer id (segments.ts segmentKeysByCustomer): also project those rows. */
   segments?: ReadonlyMap<string, readonly string[]>;
+  /** The input's purchase histories, when the caller has built them already (they are shared with the at-risk flag). */
+  histories?: PurchaseHistories;
 }
 
 export interface ProjectedCell {
@@ -108,10 +110,10 @@ function firstDayOfMonth(month: number): number {
 }
 
 /** Summaries and fits on the whole history up to the day before asOf (shared with the at-risk flag). */
-export function fitShopModel(input: CohortProjectionInput): { summaries: CustomerSummary[]; bg: BgNbdFit; gg: GammaGammaFit; calibrationEnd: number } {
+export function fitShopModel(input: CohortProjectionInput, histories = purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone)):
+  { summaries: CustomerSummary[]; customer: Int32Array; bg: BgNbdFit; gg: GammaGammaFit; calibrationEnd: number } {
   const calibrationEnd = localDayFunction(input.timeZone)(input.asOf) - 1;
-  const purchases = purchasesFromEvents(input.events, input.cancelledOrderIds);
-  const summaries = summarizeTransactions(purchases, { calibrationEnd: dayString(calibrationEnd), timeUnit: "weeks", timeZone: input.timeZone });
+  const { summaries, customer } = summarizeHistories(histories, { calibrationEnd, timeUnit: "weeks" });
   if (!summaries.length) throw new ModelFitError("empty-input", "No customer has bought yet: nothing to project.");
   const bg = fitBgNbd(summaries);
   if (bg.atBoundary) {
@@ -120,14 +122,14 @@ export function fitShopModel(input: CohortProjectionInput): { summaries: Custome
       `The history does not identify the purchase model yet (${summaries.length} customers, ${repeaters} with a repeat purchase): projections appear once more customers have ordered again.`);
   }
   const gg = fitGammaGamma(summaries.filter((s) => s.frequency > 0 && s.monetaryValue > 0));
-  return { summaries, bg, gg, calibrationEnd };
+  return { summaries, customer, bg, gg, calibrationEnd };
 }
 
 export function projectCohorts(input: CohortProjectionInput, options: CohortProjectionOptions = {}): CohortProjections {
   const horizonMonths = options.horizonMonths ?? 12;
   if (!Number.isInteger(horizonMonths) || horizonMonths < 1 || horizonMonths > 60) throw new RangeError(`horizonMonths must be 1..60, got ${horizonMonths}`);
-  const { summaries, bg, gg, calibrationEnd } = fitShopModel(input);
-  const toDay = localDayFunction(input.timeZone);
+  const histories = options.histories ?? purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone);
+  const { summaries, customer, bg, gg, calibrationEnd } = fitShopModel(input, histories);
   const current = monthOfDay(calibrationEnd + 1);
   const horizons = Array.from({ length: horizonMonths }, (_, j) => (firstDayOfMonth(current + j + 1) - 1 - calibrationEnd) / WEEK);
 
@@ -151,28 +153,21 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
     return names;
   };
 
-  const cohortOf = new Map<string, string>();
   const grouped: GroupedCustomer[] = [];
-  for (const s of summaries) {
+  // Observed margin to date per group: every event of the model's customers, as the observed cells count them.
+  const observedOf = observedMarginTo(histories, calibrationEnd);
+  const observed = new Map<string, number>();
+  for (let i = 0; i < summaries.length; i++) {
+    const s = summaries[i];
     const cohort = cohortName(monthOfDay(firstDay(s.firstPurchase)));
-    cohortOf.set(s.customerId, cohort);
     const segments = segmentNames(s.customerId);
     grouped.push({
       frequency: s.frequency, recency: s.recency, T: s.T, monetaryValue: s.monetaryValue,
       group: segments.length ? [cohort, ...segments] : cohort,
     });
-  }
-  // Observed margin to date per customer: every event of the model's customers, as the observed cells count them.
-  const observedOf = new Map<string, number>();
-  for (const e of input.events) {
-    if (e.customerId === null || !cohortOf.has(e.customerId) || toDay(e.at) > calibrationEnd) continue;
-    observedOf.set(e.customerId, (observedOf.get(e.customerId) ?? 0) + e.contributionMargin);
-  }
-  const observed = new Map<string, number>();
-  for (const [customerId, margin] of observedOf) {
-    const cohort = cohortOf.get(customerId)!;
+    const margin = observedOf[customer[i]];
     observed.set(cohort, (observed.get(cohort) ?? 0) + margin);
-    for (const name of segmentNames(customerId)) observed.set(name, (observed.get(name) ?? 0) + margin);
+    for (const name of segments) observed.set(name, (observed.get(name) ?? 0) + margin);
   }
 
   const result = projectGroups(bg, gg, grouped, { horizons, level: options.level, lastHorizonOnly: (group) => group.startsWith(SEGMENT_GROUP) });

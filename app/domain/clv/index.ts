@@ -92,3 +92,4 @@ export {
   type SegmentProjection,
 } from "./cohort-projection";
 export { customerActivity, type ActivityOptions } from "./activity";
+export { observedMarginTo, purchaseHistories, summarizeHistories, type HistorySummaries, type PurchaseHistories } from "./histories";
