@@ -45,3 +45,17 @@ export function filtersOf(query: CohortsQuery): AcquisitionFilters {
   return filters;
 }
 
+
+const fold = (text: string) => text.trim().toLowerCase();
+
+/**
+ * The snapshot row of a filtered cohort table ("cohorts?[...]"): written by the refresh for the common
+ * filter choices, and on request for any other. Codes, countries and tags are folded as the filters
+ * compare them, so "us" and "US" share a row.
+ */
+export function cohortFilterKey(filters: AcquisitionFilters): string {
+  const code = filters.discountCode;
+  return `cohorts?${JSON.stringify([filters.channel ?? null, typeof code === "object" ? `=${fold(code.code)}` : code ?? null,
+    filters.country === undefined ? null : fold(filters.country), filters.firstProductId ?? null,
+    filters.tag === undefined ? null : fold(filters.tag)])}`;
+}

@@ -1,7 +1,8 @@
 /**
- * The Cohorts page's data: the unfiltered table from the snapshot; a filtered table from a cached
- * snapshot row ("cohorts?<filters>") or, on first request after a refresh, computed from the whole
- * shop and stored; one cell's customers and events (cohortCellDetail) from a load restricted to the
+ * The Cohorts page's data: the unfiltered table from the snapshot; a filtered table from its snapshot
+ * row ("cohorts?<filters>": written by the refresh for the common single-filter choices, see
+ * views.ts precomputedCohortTables) or, for any other filter on first request after a refresh,
+ * computed from the whole shop and stored; one cell's customers and events (cohortCellDetail) from a load restricted to the
  * customers whose first purchase falls near the cohort month. CSV rows for the page, the CSV route
  * and the CLI come from `cohortCsv`, so they carry the same numbers.
  */
@@ -16,13 +17,7 @@ import { readSnapshotRow, readView, writeSnapshotRow } from "./snapshot.server";
 import { jsonCohortTable, type CohortsPayload } from "./views";
 
 export { cellQuery, cohortsQuery, filtersOf, METRICS, metricOf, type CohortsQuery, type CohortView } from "./cohorts-query";
-import type { CohortView } from "./cohorts-query";
-
-function filterKey(filters: AcquisitionFilters): string {
-  const code = filters.discountCode;
-  return `cohorts?${JSON.stringify([filters.channel ?? null, typeof code === "object" ? `=${code.code.toUpperCase()}` : code ?? null,
-    filters.country ?? null, filters.firstProductId ?? null, filters.tag?.toLowerCase() ?? null])}`;
-}
+import { cohortFilterKey, type CohortView } from "./cohorts-query";
 
 export type JsonCohortTable = CohortsPayload["table"];
 
@@ -38,7 +33,7 @@ export async function getCohortsView(db: Db, shop: ShopSettings, filters: Acquis
   const { snapshot, freshness } = await readView(db, shop.id, "cohorts");
   if (!snapshot) return { payload: null, table: null, freshness, asOf: null };
   if (!hasFilters(filters)) return { payload: snapshot.payload, table: snapshot.payload.table, freshness, asOf: snapshot.asOf.toISOString() };
-  const key = filterKey(filters);
+  const key = cohortFilterKey(filters);
   const cached = await readSnapshotRow<JsonCohortTable>(db, shop.id, key);
   if (cached && cached.watermark.getTime() === snapshot.watermark.getTime() && cached.asOf.getTime() === snapshot.asOf.getTime()) {
     return { payload: snapshot.payload, table: cached.payload, freshness, asOf: snapshot.asOf.toISOString() };

@@ -9,6 +9,7 @@ import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
 import { prepareAnalytics, type AnalyticsInput, type OrderFacts } from "~/domain/analytics";
 import { purchaseHistories } from "~/domain/clv";
 import { computeProjections, type ProjectionsPayload } from "./projections.server";
+import type { CohortTable } from "~/domain/analytics";
 import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
 
 export interface RefreshComputeInput {
@@ -22,6 +23,8 @@ export interface RefreshComputeInput {
 
 export interface RefreshComputed {
   views: ViewPayloads;
+  /** Cohort tables of the common filter choices (views.ts precomputedCohortTables), stored under their filter keys. */
+  filteredCohorts: CohortTable[];
   projections: ProjectionsPayload;
   flagLists: FlagLists;
   customers: number;
@@ -33,7 +36,7 @@ export function computeRefresh({ shopId, input, orders, inputs, asOf }: RefreshC
   const t0 = performance.now();
   const base = prepareAnalytics(input);
   const t1 = performance.now();
-  const { views, segmentKeys, customers } = computeViews(base, orders, inputs);
+  const { views, filteredCohorts, segmentKeys, customers } = computeViews(base, orders, inputs);
   const t2 = performance.now();
   // The predictive model, read by the Cohorts and Segments pages and the at-risk flag; the purchase
   // histories are built once for the model and for the flag.
@@ -47,7 +50,7 @@ export function computeRefresh({ shopId, input, orders, inputs, asOf }: RefreshC
   });
   const t4 = performance.now();
   return {
-    views, projections, flagLists, customers: customers.length,
+    views, filteredCohorts, projections, flagLists, customers: customers.length,
     parts: { prepare: t1 - t0, views: t2 - t1, projections: t3 - t2, flags: t4 - t3 },
   };
 }

@@ -27,6 +27,7 @@ import { OVERVIEW_VIEW, overviewFromTotals, overviewPayload } from "./overview.s
 import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
 import { PROJECTIONS_VIEW } from "./projections.server";
+import { cohortFilterKey } from "./cohorts-query";
 import { FLAGGED_VIEW, writeFlagLists, type FlaggedPayload } from "~/customers/flag-lists.server";
 import { workerScript } from "~/lib/worker-threads.server";
 import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "./refresh-compute";
@@ -177,7 +178,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const totals = emptyLedgerTotals();
     const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings, totals }), loadViewInputs(db, shop)]);
     const loaded = performance.now();
-    const { result: { views, projections, flagLists, customers, parts }, thread } = await runRefreshCompute({ shopId, input, orders, inputs, asOf });
+    const { result: { views, filteredCohorts, projections, flagLists, customers, parts }, thread } = await runRefreshCompute({ shopId, input, orders, inputs, asOf });
     const flagged: FlaggedPayload = { customers };
     const overviewStart = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
@@ -188,11 +189,13 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const ms = computed - started;
     const rows = [
       ...Object.entries(views), [PROJECTIONS_VIEW, projections] as const, [OVERVIEW_VIEW, overview] as const, [FLAGGED_VIEW, flagged] as const,
+      // The common filter choices' tables, where getCohortsView looks for a filtered table first.
+      ...filteredCohorts.map((table) => [cohortFilterKey(table.filters), table] as const),
     ].map(([view, payload]) => ({
       shopId, view, payload: JSON.stringify(payload), asOf, computedAt, costVersion, watermark, ms: Math.round(ms),
     }));
     await db.$transaction(async (tx) => {
-      await tx.analyticsSnapshot.deleteMany({ where: { shopId } }); // filtered cohort tables are recomputed on demand
+      await tx.analyticsSnapshot.deleteMany({ where: { shopId } }); // other filtered cohort tables are recomputed on demand
       await tx.analyticsSnapshot.createMany({ data: rows });
       await writeFlagLists(db, tx, shopId, flagLists);
       await tx.analyticsRefresh.update({ where: { shopId }, data: { status: "idle", finishedAt: new Date(), heartbeatAt: new Date() } });

@@ -8,7 +8,8 @@ import type {
   AnalyticsBase, CohortTable, CustomerFacts, FormulaView, LtvCacReport, MarketingSpend, OrderFacts, SegmentTable, SegmentThresholds,
 } from "~/domain/analytics";
 import {
-  buildCohortTable, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable, segmentKeysByCustomer,
+  buildCohortTable, buildCohortTablesByGroup, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable,
+  discountPresenceGroups, filterValueGroups, segmentKeysByCustomer,
 } from "~/domain/analytics";
 import { lifetimeColumns, shareCount } from "~/domain/analytics/behaviour";
 import type { ShopSettings } from "~/shops/shops.server";
@@ -92,6 +93,27 @@ function filterOptions(base: AnalyticsBase): FilterOptions {
   };
 }
 
+/**
+ * Values per filter whose cohort tables the refresh stores beside the unfiltered one, the most common
+ * first (the order of the filter menus), so choosing one of them reads a row: computing a filtered
+ * table on request loads the whole ledger (~20 s at 1M orders). Tags, other values and combinations
+ * of filters are computed on request and cached until the next refresh.
+ */
+export const PRECOMPUTED_FILTER_VALUES = 25;
+
+/** The cohort tables of the precomputed filter choices (see PRECOMPUTED_FILTER_VALUES), one pass over the events per filter. */
+export function precomputedCohortTables(base: AnalyticsBase, options: FilterOptions): CohortTable[] {
+  const take = (list: FilterOption[]) => list.slice(0, PRECOMPUTED_FILTER_VALUES).map((o) => o.value);
+  const groupings = [
+    filterValueGroups(base, "channel", take(options.channels)),
+    filterValueGroups(base, "country", take(options.countries)),
+    filterValueGroups(base, "discountCode", take(options.discountCodes)),
+    filterValueGroups(base, "firstProductId", take(options.products)),
+    discountPresenceGroups(base),
+  ];
+  return groupings.flatMap(({ groupOf, filters }) => buildCohortTablesByGroup(base, groupOf, filters));
+}
+
 export function jsonCohortTable(table: CohortTable): Jsonified<CohortTable> {
   return JSON.parse(JSON.stringify(table)) as Jsonified<CohortTable>;
 }
@@ -105,11 +127,12 @@ export interface ViewInputs {
 }
 
 /**
- * Every view from one prepared base (pure apart from the clock-free inputs given), and each customer's
- * segment rows for the per-segment projection (not stored: the projection consumes them).
+ * Every view from one prepared base (pure apart from the clock-free inputs given), the cohort tables
+ * of the common filter choices, and each customer's segment rows for the per-segment projection (not
+ * stored: the projection consumes them).
  */
 export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs):
-  { views: ViewPayloads; segmentKeys: Map<string, string[]>; customers: CustomerFacts[] } {
+  { views: ViewPayloads; filteredCohorts: CohortTable[]; segmentKeys: Map<string, string[]>; customers: CustomerFacts[] } {
   const currency = inputs.shop.currency;
   const table = buildCohortTable(base);
   const customers = buildCustomerFacts(base, orders);
@@ -126,8 +149,9 @@ export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[],
   revenue.sort();
   margin.sort();
   const top = shareCount(n, inputs.thresholds.highValueTopShareBps);
+  const options = filterOptions(base);
   const views: ViewPayloads = {
-    cohorts: { table: jsonCohortTable(table), formula: buildFormulaView(base, { currency }), options: filterOptions(base), customers: n },
+    cohorts: { table: jsonCohortTable(table), formula: buildFormulaView(base, { currency }), options, customers: n },
     segments: { table: segments },
     "ltv-cac": { reports, spendRows: inputs.spend.length, vertical: inputs.vertical },
     customers: {
@@ -135,6 +159,9 @@ export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[],
       revenue: Array.from(revenue), contributionMargin: Array.from(margin),
     },
   };
-  return { views, segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }), customers };
+  return {
+    views, filteredCohorts: precomputedCohortTables(base, options), segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }),
+    customers,
+  };
 }
 

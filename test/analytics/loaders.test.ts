@@ -9,7 +9,8 @@ import db from "~/db.server";
 import { saveAnalyticsSettings } from "~/analytics/settings.server";
 import { refreshAnalytics } from "~/analytics/snapshot.server";
 import { segmentCsv } from "~/analytics/segments.server";
-import { DEFAULT_SEGMENT_THRESHOLDS } from "~/domain/analytics";
+import { cohortFilterKey } from "~/analytics/cohorts-query";
+import { DEFAULT_SEGMENT_THRESHOLDS, type AcquisitionFilters } from "~/domain/analytics";
 import { loader as cohortsLoader } from "~/routes/app.cohorts";
 import { loader as cohortsCsv } from "~/routes/app.cohorts[.csv]";
 import { loader as cellLoader } from "~/routes/app.cohorts_.cell";
@@ -74,6 +75,21 @@ describe("Cohorts loader", () => {
     expect(filtered.table!.rows[0].cells[2]!.perCustomer.revenue).toBe(3600);
     // A bad parameter is dropped, not an error.
     expect((await sizes("country=not-a-country")).length).toBe(3);
+  });
+
+  it("serves single-filter choices from rows the refresh stored, and computes a tag filter on request", async () => {
+    const stored = async (filters: AcquisitionFilters) =>
+      (await db.analyticsSnapshot.findUnique({ where: { shopId_view: { shopId: SHOP, view: cohortFilterKey(filters) } } }))?.payload ?? null;
+    await refreshAnalytics(db, SHOP, { asOf: AS_OF }); // replaces every stored row: what follows was written by it
+    const pos = await stored({ channel: "pos" });
+    expect(pos).not.toBeNull();
+    expect(JSON.parse(pos!)).toEqual((await call(cohortsLoader, "/app/cohorts?channel=pos")).table);
+    for (const filters of [{ discountCode: "any" }, { discountCode: "none" }, { discountCode: { code: "WELCOME10" } }, { country: "CA" }] as AcquisitionFilters[]) {
+      expect(await stored(filters)).not.toBeNull();
+    }
+    expect(await stored({ tag: "vip" })).toBeNull();
+    await call(cohortsLoader, "/app/cohorts?tag=VIP");
+    expect(await stored({ tag: "vip" })).not.toBeNull();
   });
 
   it("opens the customers and events behind a cell", async () => {

@@ -113,13 +113,14 @@ function checkOptions(options: CohortOptions): { maxMonth: number; horizonsDays:
   return { maxMonth, horizonsDays };
 }
 
-/** Horizon totals per cohort row: [(row * H + h) * 3 + metric]. */
+/** Horizon totals per group and cohort row: [((group * rows + row) * H + h) * 3 + metric]. */
 function horizonTotals(base: AnalyticsBase, groupOf: Int32Array, tri: Triangles, days: readonly number[]): Float64Array {
   const H = days.length;
-  const out = new Float64Array(tri.rows * H * 3);
+  const out = new Float64Array(tri.groups * tri.rows * H * 3);
   for (let c = 0; c < groupOf.length; c++) {
-    if (groupOf[c] !== 0) continue;
-    const at = (base.firstMonth[c] - tri.firstMonth) * H * 3;
+    const g = groupOf[c];
+    if (g < 0) continue;
+    const at = (g * tri.rows + base.firstMonth[c] - tri.firstMonth) * H * 3;
     const day0 = base.firstDay[c];
     for (let j = base.eventStart[c]; j < base.eventStart[c + 1]; j++) {
       const offset = base.eventDay[j] - day0;
@@ -147,19 +148,18 @@ interface Sums {
 const emptySums = (): Sums => ({ size: 0, cohorts: 0, revenue: 0, grossMargin: 0, contributionMargin: 0, purchases: 0, retained: 0 });
 const totalsOf = (s: Sums): Totals => ({ revenue: s.revenue, grossMargin: s.grossMargin, contributionMargin: s.contributionMargin });
 
-export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {}): CohortTable {
-  const { maxMonth, horizonsDays } = checkOptions(options);
+/** The table of group `g` of the triangles. */
+function tableOf(base: AnalyticsBase, tri: Triangles, horizons: Float64Array, g: number, maxMonth: number,
+  horizonsDays: readonly number[], filters: AcquisitionFilters): CohortTable {
   const columns = maxMonth + 1;
-  const groupOf = filterGroups(base, options.filters);
-  const tri = buildTriangles(base, groupOf, 1, columns);
-  const horizons = horizonTotals(base, groupOf, tri, horizonsDays);
   const H = horizonsDays.length;
   const averageCells = Array.from({ length: columns }, emptySums);
   const averageHorizons = Array.from({ length: H }, emptySums);
 
   const rows: CohortRow[] = [];
   for (let r = 0; r < tri.rows; r++) {
-    const size = tri.size[r];
+    const row = g * tri.rows + r;
+    const size = tri.size[row];
     if (size === 0) continue;
     const month = tri.firstMonth + r;
     const cells: (CohortCell | null)[] = [];
@@ -168,7 +168,7 @@ export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {
         cells.push(null);
         continue;
       }
-      const i = r * columns + k;
+      const i = row * columns + k;
       const total = { revenue: tri.revenue[i], grossMargin: tri.grossMargin[i], contributionMargin: tri.contributionMargin[i] };
       cells.push(makeCell(k, size, 1, total, tri.purchases[i], tri.retained[i]));
       const a = averageCells[k];
@@ -181,8 +181,8 @@ export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {
       a.retained += tri.retained[i];
     }
     const rowHorizons = horizonsDays.map((days, h): HorizonCell | null => {
-      if (tri.youngestDay[r] + days > base.asOfDay) return null;
-      const at = (r * H + h) * 3;
+      if (tri.youngestDay[row] + days > base.asOfDay) return null;
+      const at = (row * H + h) * 3;
       const total = { revenue: horizons[at], grossMargin: horizons[at + 1], contributionMargin: horizons[at + 2] };
       const a = averageHorizons[h];
       a.size += size;
@@ -196,7 +196,7 @@ export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {
   }
 
   return {
-    timeZone: base.timeZone, asOf: base.asOf, maxMonth, horizonsDays, filters: options.filters ?? {}, rows,
+    timeZone: base.timeZone, asOf: base.asOf, maxMonth, horizonsDays, filters, rows,
     average: {
       cells: averageCells.map((a, k) => (a.cohorts === 0 ? null : makeCell(k, a.size, a.cohorts, totalsOf(a), a.purchases, a.retained))),
       horizons: averageHorizons.map((a, h) => (a.cohorts === 0 ? null : {
@@ -205,6 +205,28 @@ export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {
     },
     unattributed: { ...base.unattributed },
   };
+}
+
+export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {}): CohortTable {
+  const { maxMonth, horizonsDays } = checkOptions(options);
+  const groupOf = filterGroups(base, options.filters);
+  const tri = buildTriangles(base, groupOf, 1, maxMonth + 1);
+  return tableOf(base, tri, horizonTotals(base, groupOf, tri, horizonsDays), 0, maxMonth, horizonsDays, options.filters ?? {});
+}
+
+/**
+ * The tables of many one-dimension filters at once (the Cohorts page's filter choices, precomputed by
+ * the analytics refresh): `filters[g]` is group g's filter and `groupOf[c]` customer c's group (-1:
+ * none), as factsMatcher would sort them (filterValueGroups builds both). One pass over the events for
+ * all the groups; each table equals buildCohortTable(base, { filters: filters[g] }).
+ */
+export function buildCohortTablesByGroup(base: AnalyticsBase, groupOf: Int32Array, filters: readonly AcquisitionFilters[],
+  options: Omit<CohortOptions, "filters"> = {}): CohortTable[] {
+  const { maxMonth, horizonsDays } = checkOptions(options);
+  if (filters.length === 0) return [];
+  const tri = buildTriangles(base, groupOf, filters.length, maxMonth + 1);
+  const horizons = horizonTotals(base, groupOf, tri, horizonsDays);
+  return filters.map((f, g) => tableOf(base, tri, horizons, g, maxMonth, horizonsDays, f));
 }
 
 export interface CohortCellDetail {

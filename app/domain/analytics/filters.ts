@@ -53,3 +53,54 @@ export function filterGroups(base: AnalyticsBase, filters: AcquisitionFilters | 
   for (let c = 0; c < groups.length; c++) groups[c] = matches(base.facts[c]) ? 0 : -1;
   return groups;
 }
+
+/** The filters offered one value at a time (tags are not: a customer has several, so they cannot share one pass). */
+export type FilterDimension = "channel" | "country" | "discountCode" | "firstProductId";
+
+/** A customer's value on a dimension as factsMatcher compares it (folded where it folds), null when none. */
+function dimensionValue(f: AcquisitionFacts, dimension: FilterDimension): string | null {
+  switch (dimension) {
+    case "channel": return f.channel;
+    case "country": return f.countryCode === null ? null : fold(f.countryCode);
+    case "discountCode": return f.firstDiscountCode === null ? null : fold(f.firstDiscountCode);
+    case "firstProductId": return f.firstProductId;
+  }
+}
+
+function filterOn(dimension: FilterDimension, value: string): AcquisitionFilters {
+  return dimension === "discountCode" ? { discountCode: { code: value } } : { [dimension]: value };
+}
+
+/**
+ * Groups for buildCohortTablesByGroup: one per value of `values` on `dimension` (values equal once
+ * folded share a group), each customer in the group of their own value or none (-1). Group g holds
+ * exactly the customers factsMatcher(filters[g]) accepts.
+ */
+export function filterValueGroups(base: AnalyticsBase, dimension: FilterDimension, values: readonly string[]):
+  { groupOf: Int32Array; filters: AcquisitionFilters[] } {
+  const groupOfValue = new Map<string, number>();
+  const filters: AcquisitionFilters[] = [];
+  for (const value of values) {
+    const key = dimension === "country" || dimension === "discountCode" ? fold(value) : value;
+    if (key === "" || groupOfValue.has(key)) continue;
+    groupOfValue.set(key, filters.length);
+    filters.push(filterOn(dimension, value));
+  }
+  const groupOf = new Int32Array(base.customerIds.length).fill(-1);
+  for (let c = 0; c < groupOf.length; c++) {
+    const f = base.facts[c];
+    const value = f ? dimensionValue(f, dimension) : null;
+    if (value !== null) groupOf[c] = groupOfValue.get(value) ?? -1;
+  }
+  return { groupOf, filters };
+}
+
+/** Groups for buildCohortTablesByGroup: first order without a discount code (0) and with one (1). */
+export function discountPresenceGroups(base: AnalyticsBase): { groupOf: Int32Array; filters: AcquisitionFilters[] } {
+  const groupOf = new Int32Array(base.customerIds.length).fill(-1);
+  for (let c = 0; c < groupOf.length; c++) {
+    const f = base.facts[c];
+    if (f) groupOf[c] = f.firstDiscountCode === null ? 0 : 1;
+  }
+  return { groupOf, filters: [{ discountCode: "none" }, { discountCode: "any" }] };
+}

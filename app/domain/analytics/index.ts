@@ -4,9 +4,11 @@
  */
 export { prepareAnalytics, type AnalyticsBase, type AnalyticsDiagnostics, type AnalyticsInput, type Totals } from "./base";
 export { dayKey, localDayFunction, monthKey, monthOfDay, parseMonthKey, type MonthKey } from "./calendar";
-export { factsMatcher, hasFilters, type AcquisitionFilters, type DiscountCodeFilter } from "./filters";
 export {
-  buildCohortTable, cellValue, cohortCellDetail, DEFAULT_HORIZON_DAYS, DEFAULT_MAX_MONTH,
+  discountPresenceGroups, factsMatcher, filterValueGroups, hasFilters, type AcquisitionFilters, type DiscountCodeFilter, type FilterDimension,
+} from "./filters";
+export {
+  buildCohortTable, buildCohortTablesByGroup, cellValue, cohortCellDetail, DEFAULT_HORIZON_DAYS, DEFAULT_MAX_MONTH,
   type CohortCell, type CohortCellDetail, type CohortMetric, type CohortOptions, type CohortRow, type CohortTable, type HorizonCell,
 } from "./cohorts";
 export { buildFormulaView, type FormulaView, type ObservedLtv, type StoreInputs } from "./formula";

@@ -1,0 +1,79 @@
+/**
+ * The refresh's precomputed filter choices: every table of buildCohortTablesByGroup (one pass for all
+ * the values of a filter) equals buildCohortTable with that one filter, on random stores whose facts
+ * differ only in case and spaces where the filters fold them.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
+import {
+  buildCohortTable, buildCohortTablesByGroup, discountPresenceGroups, filterValueGroups, prepareAnalytics, type AcquisitionFilters,
+} from "~/domain/analytics";
+import { cohortFilterKey } from "~/analytics/cohorts-query";
+
+const FROM = Date.UTC(2024, 0, 1);
+const TO = Date.UTC(2025, 11, 31);
+
+const customerArb = fc.record({
+  channel: fc.constantFrom("web", "pos", "shop"),
+  country: fc.constantFrom("US", "us", "DE", null),
+  code: fc.constantFrom("SAVE10", " save10", "WELCOME", null),
+  product: fc.constantFrom("gid://shopify/Product/1", "gid://shopify/Product/2", null),
+  facts: fc.boolean(), // false: a customer without acquisition facts matches no filter
+  orders: fc.array(fc.record({ at: fc.integer({ min: FROM, max: TO }), margin: fc.integer({ min: -3_000, max: 9_000 }) }), { minLength: 1, maxLength: 4 }),
+});
+
+describe("buildCohortTablesByGroup", () => {
+  it("gives, for every value of a filter, the table buildCohortTable gives with that filter alone", () => {
+    fc.assert(fc.property(fc.array(customerArb, { minLength: 1, maxLength: 12 }), fc.integer({ min: FROM + 90 * 86_400_000, max: TO + 90 * 86_400_000 }),
+      (specs, asOfMs) => {
+        const events: ValueEvent[] = [];
+        const acquisitions: AcquisitionFacts[] = [];
+        specs.forEach((s, i) => {
+          const customerId = `gid://shopify/Customer/${i}`;
+          const orders = [...s.orders].sort((a, b) => a.at - b.at);
+          orders.forEach((o, k) => events.push({
+            customerId, orderId: `gid://shopify/Order/${i}-${k}`, kind: "order", at: new Date(o.at), revenue: o.margin + 1_000, grossMargin: o.margin + 500,
+            contributionMargin: o.margin,
+          }));
+          if (s.facts) {
+            acquisitions.push({
+              customerId, firstOrderId: `gid://shopify/Order/${i}-0`, firstOrderAt: new Date(orders[0].at), channel: s.channel, countryCode: s.country,
+              firstDiscountCode: s.code, firstProductId: s.product, firstProductTitle: null, tags: [],
+            });
+          }
+        });
+        const base = prepareAnalytics({ events, acquisitions, timeZone: "America/New_York", asOf: new Date(asOfMs), cancelledOrderIds: new Set() });
+        const groupings = [
+          filterValueGroups(base, "channel", ["web", "pos", "shop", "none-such"]),
+          filterValueGroups(base, "country", ["US", "de", "us"]), // "us" folds into the US group
+          filterValueGroups(base, "discountCode", ["SAVE10", "WELCOME"]),
+          filterValueGroups(base, "firstProductId", ["gid://shopify/Product/1", "gid://shopify/Product/2"]),
+          discountPresenceGroups(base),
+        ];
+        expect(groupings[1].filters).toEqual([{ country: "US" }, { country: "de" }]);
+        for (const { groupOf, filters } of groupings) {
+          const tables = buildCohortTablesByGroup(base, groupOf, filters);
+          expect(tables).toHaveLength(filters.length);
+          tables.forEach((table, g) => expect(table).toEqual(buildCohortTable(base, { filters: filters[g] })));
+        }
+      }), { numRuns: 200 });
+  });
+
+  it("returns no table for no filter", () => {
+    const base = prepareAnalytics({ events: [], acquisitions: [], timeZone: "UTC", asOf: new Date(TO), cancelledOrderIds: new Set() });
+    expect(buildCohortTablesByGroup(base, new Int32Array(0), [])).toEqual([]);
+  });
+});
+
+describe("cohortFilterKey", () => {
+  it("folds codes, countries and tags as the filters compare them, and keeps channels and products exact", () => {
+    const key = (filters: AcquisitionFilters) => cohortFilterKey(filters);
+    expect(key({ country: "US" })).toBe(key({ country: "us" }));
+    expect(key({ discountCode: { code: " Save10" } })).toBe(key({ discountCode: { code: "SAVE10" } }));
+    expect(key({ tag: "VIP" })).toBe(key({ tag: "vip" }));
+    expect(key({ channel: "Web" })).not.toBe(key({ channel: "web" }));
+    expect(key({ discountCode: "any" })).not.toBe(key({ discountCode: "none" }));
+    expect(key({ channel: "web", country: "DE" })).toBe('cohorts?["web",null,"de",null,null]');
+  });
+});
