@@ -17,7 +17,8 @@
 import type { ValueEvent } from "../value-events";
 import { ModelFitError } from "./errors";
 import type { CustomerSummary, TimeUnit } from "./summary";
-import { dayString, localDayFunction } from "../time/local-day";
+import { stableRanks } from "./transactions";
+import { cachedDayString, localDayFunction } from "../time/local-day";
 
 export interface PurchaseHistories {
   /** Every customer with an event, in order of their first event. */
@@ -99,20 +100,9 @@ export function purchaseHistories(events: readonly ValueEvent[], cancelledOrderI
   }
 
   // Ranks in the time-sorted log: a stable sort by instant (ties keep the events' order).
-  const sorted = at.slice(0, purchases).sort();
-  const placed = new Int32Array(purchases);
+  const rankOf = stableRanks(at.subarray(0, purchases));
   const byRank = new Int32Array(purchases);
-  for (let p = 0; p < purchases; p++) {
-    const t = at[p];
-    let lo = 0;
-    let hi = purchases;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    byRank[lo + placed[lo]++] = p;
-  }
+  for (let p = 0; p < purchases; p++) byRank[rankOf[p]] = p;
 
   // Each customer's purchases bucketed in log order.
   const m = customerIds.length;
@@ -162,12 +152,7 @@ export function summarizeHistories(histories: PurchaseHistories, options: { cali
       }
     }
   }
-  const dayStrings = new Map<number, string>();
-  const firstPurchase = (d: number): string => {
-    let text = dayStrings.get(d);
-    if (text === undefined) dayStrings.set(d, (text = dayString(d)));
-    return text;
-  };
+  const firstPurchase = cachedDayString();
   const summaries: CustomerSummary[] = [];
   const customer: number[] = [];
   for (let r = 0; r < total; r++) {

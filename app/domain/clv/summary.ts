@@ -16,7 +16,7 @@
  * Summaries come out in order of each customer's first appearance in the log.
  */
 
-import { dayNumberOf, dayString, localDayFunction } from "../time/local-day";
+import { cachedDayString, dayNumberOf, dayString, localDayFunction } from "../time/local-day";
 
 export interface Transaction {
   customerId: string;
@@ -107,13 +107,7 @@ export function summarizeTransactions(transactions: readonly Transaction[], opti
   for (let i = 0; i < n; i++) if (owner[i] >= 0) order[fill[owner[i]]++] = i;
 
   const summaries: CustomerSummary[] = [];
-  // Customers share first days: each day's string once (toISOString costs microseconds).
-  const dayStrings = new Map<number, string>();
-  const firstPurchase = (day: number): string => {
-    let text = dayStrings.get(day);
-    if (text === undefined) dayStrings.set(day, (text = dayString(day)));
-    return text;
-  };
+  const firstPurchase = cachedDayString();
   // One customer's purchases (merged by day), reused across customers.
   const purchaseDay: number[] = [];
   const purchaseValue: number[] = [];

@@ -70,3 +70,13 @@ export function dayString(dayNumber: number): string {
   return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** dayString remembering each day's text: customers share first days, and toISOString costs microseconds. */
+export function cachedDayString(): (dayNumber: number) => string {
+  const texts = new Map<number, string>();
+  return (dayNumber) => {
+    let text = texts.get(dayNumber);
+    if (text === undefined) texts.set(dayNumber, (text = dayString(dayNumber)));
+    return text;
+  };
+}
+
