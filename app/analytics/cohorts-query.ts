@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { AcquisitionFilters, CohortMetric } from "~/domain/analytics";
+import { foldFilterText as fold } from "~/domain/analytics/filters";
 
 export type CohortView = CohortMetric | "retention";
 export const METRICS: readonly { value: CohortView; param: string; label: string }[] = [
@@ -45,8 +46,6 @@ export function filtersOf(query: CohortsQuery): AcquisitionFilters {
   return filters;
 }
 
-
-const fold = (text: string) => text.trim().toLowerCase();
 
 /**
  * The snapshot row of a filtered cohort table ("cohorts?[...]"): written by the refresh for the common

@@ -2,8 +2,8 @@
  * The Cohorts page's data: the unfiltered table from the snapshot; a filtered table from its snapshot
  * row ("cohorts?<filters>": written by the refresh for the common single-filter choices, see
  * views.ts precomputedCohortTables) or, for any other filter on first request after a refresh,
- * computed from the whole shop and stored; one cell's customers and events (cohortCellDetail) from a load restricted to the
- * customers whose first purchase falls near the cohort month. CSV rows for the page, the CSV route
+ * computed from the whole shop and stored; one cell's customers and events (cohortCellDetail) from a
+ * load restricted to the customers whose first purchase falls near the cohort month. CSV rows for the page, the CSV route
  * and the CLI come from `cohortCsv`, so they carry the same numbers.
  */
 import type { Db } from "~/db.server";

@@ -6,10 +6,9 @@
  */
 import { activityUnder } from "~/customers/activity.server";
 import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
-import { prepareAnalytics, type AnalyticsInput, type OrderFacts } from "~/domain/analytics";
+import { prepareAnalytics, type AnalyticsInput, type CohortTable, type OrderFacts } from "~/domain/analytics";
 import { purchaseHistories } from "~/domain/clv";
 import { computeProjections, type ProjectionsPayload } from "./projections.server";
-import type { CohortTable } from "~/domain/analytics";
 import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
 
 export interface RefreshComputeInput {

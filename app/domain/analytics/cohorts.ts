@@ -208,10 +208,7 @@ function tableOf(base: AnalyticsBase, tri: Triangles, horizons: Float64Array, g:
 }
 
 export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {}): CohortTable {
-  const { maxMonth, horizonsDays } = checkOptions(options);
-  const groupOf = filterGroups(base, options.filters);
-  const tri = buildTriangles(base, groupOf, 1, maxMonth + 1);
-  return tableOf(base, tri, horizonTotals(base, groupOf, tri, horizonsDays), 0, maxMonth, horizonsDays, options.filters ?? {});
+  return buildCohortTablesByGroup(base, filterGroups(base, options.filters), [options.filters ?? {}], options)[0];
 }
 
 /**
@@ -221,7 +218,7 @@ export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {
  * all the groups; each table equals buildCohortTable(base, { filters: filters[g] }).
  */
 export function buildCohortTablesByGroup(base: AnalyticsBase, groupOf: Int32Array, filters: readonly AcquisitionFilters[],
-  options: Omit<CohortOptions, "filters"> = {}): CohortTable[] {
+  options: Pick<CohortOptions, "maxMonth" | "horizonsDays"> = {}): CohortTable[] {
   const { maxMonth, horizonsDays } = checkOptions(options);
   if (filters.length === 0) return [];
   const tri = buildTriangles(base, groupOf, filters.length, maxMonth + 1);

@@ -19,7 +19,9 @@ export interface AcquisitionFilters {
   tag?: string;
 }
 
-const fold = (text: string) => text.trim().toLowerCase();
+/** How codes, countries and tags are compared: trimmed, in lower case. */
+export const foldFilterText = (text: string) => text.trim().toLowerCase();
+const fold = foldFilterText;
 
 export function hasFilters(filters: AcquisitionFilters | undefined): filters is AcquisitionFilters {
   return !!filters && (filters.channel !== undefined || filters.discountCode !== undefined ||

@@ -43,7 +43,7 @@ export interface PurchaseHistories {
 export function purchaseHistories(events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, timeZone: string): PurchaseHistories {
   const toDay = localDayFunction(timeZone);
   const n = events.length;
-  // Pass 1, in typed arrays (no object or map entry per order): each customer event's customer, day
+  // One pass, in typed arrays (no object or map entry per order): each customer event's customer, day
   // and margin; each purchase's customer, instant, day and margin; refunds summed by order.
   const customerOf = new Map<string, number>();
   const customerIds: string[] = [];
@@ -54,6 +54,7 @@ export function purchaseHistories(events: readonly ValueEvent[], cancelledOrderI
   const at = new Float64Array(n);
   const dayOf = new Int32Array(n);
   const value = new Float64Array(n);
+  const purchaseEvent = new Int32Array(n);
   const refunds = new Map<string, number>();
   let kept = 0;
   let purchases = 0;
@@ -83,19 +84,17 @@ export function purchaseHistories(events: readonly ValueEvent[], cancelledOrderI
       buyer[purchases] = c;
       at[purchases] = ms;
       dayOf[purchases] = day;
+      purchaseEvent[purchases] = i;
       value[purchases++] = e.contributionMargin;
     } else {
       refunds.set(e.orderId, (refunds.get(e.orderId) ?? 0) + e.contributionMargin);
     }
   }
-  // Pass 2 (only with refunds): each purchase gets its order's refunds, whatever their date.
+  // Each purchase gets its order's refunds, whatever their date.
   if (refunds.size > 0) {
-    for (let i = 0, p = 0; i < n; i++) {
-      const e = events[i];
-      if (e.customerId === null || e.kind !== "order" || cancelledOrderIds.has(e.orderId)) continue;
-      const refunded = refunds.get(e.orderId);
+    for (let p = 0; p < purchases; p++) {
+      const refunded = refunds.get(events[purchaseEvent[p]].orderId);
       if (refunded !== undefined) value[p] += refunded;
-      p++;
     }
   }
 
