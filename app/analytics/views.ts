@@ -9,7 +9,7 @@ import type {
 } from "~/domain/analytics";
 import {
   buildCohortTable, buildCohortTablesByGroup, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable,
-  discountPresenceGroups, filterValueGroups, segmentKeysByCustomer,
+  discountPresenceGroups, filterValueGroups, segmentKeysByCustomer, tagGroups,
 } from "~/domain/analytics";
 import { lifetimeColumns, shareCount } from "~/domain/analytics/behaviour";
 import type { ShopSettings } from "~/shops/shops.server";
@@ -96,8 +96,8 @@ function filterOptions(base: AnalyticsBase): FilterOptions {
 /**
  * Values per filter whose cohort tables the refresh stores beside the unfiltered one, the most common
  * first (the order of the filter menus), so choosing one of them reads a row: computing a filtered
- * table on request loads the whole ledger (~20 s at 1M orders). Tags, other values and combinations
- * of filters are computed on request and cached until the next refresh.
+ * table on request loads the whole ledger (~20 s at 1M orders). Other values and combinations of
+ * filters are computed on request and cached until the next refresh.
  */
 export const PRECOMPUTED_FILTER_VALUES = 25;
 
@@ -110,6 +110,7 @@ export function precomputedCohortTables(base: AnalyticsBase, options: FilterOpti
     filterValueGroups(base, "discountCode", take(options.discountCodes)),
     filterValueGroups(base, "firstProductId", take(options.products)),
     discountPresenceGroups(base),
+    tagGroups(base, take(options.tags)),
   ];
   return groupings.flatMap(({ groupOf, filters }) => buildCohortTablesByGroup(base, groupOf, filters));
 }

@@ -77,19 +77,23 @@ describe("Cohorts loader", () => {
     expect((await sizes("country=not-a-country")).length).toBe(3);
   });
 
-  it("serves single-filter choices from rows the refresh stored, and computes a tag filter on request", async () => {
+  it("serves single-filter choices from rows the refresh stored, and computes a combined filter on request", async () => {
     const stored = async (filters: AcquisitionFilters) =>
       (await db.analyticsSnapshot.findUnique({ where: { shopId_view: { shopId: SHOP, view: cohortFilterKey(filters) } } }))?.payload ?? null;
     await refreshAnalytics(db, SHOP, { asOf: AS_OF }); // replaces every stored row: what follows was written by it
     const pos = await stored({ channel: "pos" });
     expect(pos).not.toBeNull();
     expect(JSON.parse(pos!)).toEqual((await call(cohortsLoader, "/app/cohorts?channel=pos")).table);
-    for (const filters of [{ discountCode: "any" }, { discountCode: "none" }, { discountCode: { code: "WELCOME10" } }, { country: "CA" }] as AcquisitionFilters[]) {
+    for (const filters of [{ discountCode: "any" }, { discountCode: "none" }, { discountCode: { code: "WELCOME10" } }, { country: "CA" },
+      { tag: "wholesale" }] as AcquisitionFilters[]) {
       expect(await stored(filters)).not.toBeNull();
     }
-    expect(await stored({ tag: "vip" })).toBeNull();
-    await call(cohortsLoader, "/app/cohorts?tag=VIP");
-    expect(await stored({ tag: "vip" })).not.toBeNull();
+    expect(JSON.parse((await stored({ tag: "wholesale" }))!)).toEqual((await call(cohortsLoader, "/app/cohorts?tag=WHOLESALE")).table);
+    const combined: AcquisitionFilters = { channel: "web", tag: "wholesale" };
+    expect(await stored(combined)).toBeNull();
+    const page = await call(cohortsLoader, "/app/cohorts?channel=web&tag=WHOLESALE");
+    expect(page.table!.rows.map((r) => [r.cohort, r.size])).toEqual([["2026-01", 1]]);
+    expect(JSON.parse((await stored(combined))!)).toEqual(page.table);
   });
 
   it("opens the customers and events behind a cell", async () => {

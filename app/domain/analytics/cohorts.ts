@@ -27,7 +27,7 @@ import { monthKey, monthOfDay, parseMonthKey } from "./calendar";
 import type { AcquisitionFilters } from "./filters";
 import { filterGroups } from "./filters";
 import type { Triangles } from "./triangle";
-import { buildTriangles } from "./triangle";
+import { addTriangles, buildTriangles, earliestMonth } from "./triangle";
 
 export type CohortMetric = "contributionMargin" | "revenue" | "grossMargin";
 
@@ -215,15 +215,30 @@ export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {
  * The tables of many one-dimension filters at once (the Cohorts page's filter choices, precomputed by
  * the analytics refresh): `filters[g]` is group g's filter and `groupOf[c]` customer c's group (-1:
  * none), as factsMatcher would sort them (filterValueGroups builds both). One pass over the events for
- * all the groups; each table equals buildCohortTable(base, { filters: filters[g] }).
+ * all the groups; each table equals buildCohortTable(base, { filters: filters[g] }). A customer in several
+ * groups (tags: tagGroups) is in one group per layer of `groupOf`.
  */
-export function buildCohortTablesByGroup(base: AnalyticsBase, groupOf: Int32Array, filters: readonly AcquisitionFilters[],
+export function buildCohortTablesByGroup(base: AnalyticsBase, groupOf: Int32Array | readonly Int32Array[], filters: readonly AcquisitionFilters[],
   options: Pick<CohortOptions, "maxMonth" | "horizonsDays"> = {}): CohortTable[] {
   const { maxMonth, horizonsDays } = checkOptions(options);
   if (filters.length === 0) return [];
-  const tri = buildTriangles(base, groupOf, filters.length, maxMonth + 1);
-  const horizons = horizonTotals(base, groupOf, tri, horizonsDays);
-  return filters.map((f, g) => tableOf(base, tri, horizons, g, maxMonth, horizonsDays, f));
+  // Layers (tags: a customer can be in several groups, once per layer) add up on shared rows.
+  const layers = groupOf instanceof Int32Array ? [groupOf] : groupOf.length ? groupOf : [new Int32Array(base.customerIds.length).fill(-1)];
+  const firstMonth = Math.min(...layers.map((layer) => earliestMonth(base, layer)));
+  let tri: Triangles | null = null;
+  let horizons: Float64Array | null = null;
+  for (const layer of layers) {
+    const t = buildTriangles(base, layer, filters.length, maxMonth + 1, firstMonth);
+    const h = horizonTotals(base, layer, t, horizonsDays);
+    if (!tri || !horizons) {
+      tri = t;
+      horizons = h;
+      continue;
+    }
+    addTriangles(tri, t);
+    for (let i = 0; i < h.length; i++) horizons[i] += h[i];
+  }
+  return filters.map((f, g) => tableOf(base, tri!, horizons!, g, maxMonth, horizonsDays, f));
 }
 
 export interface CohortCellDetail {

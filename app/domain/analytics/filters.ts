@@ -56,7 +56,7 @@ export function filterGroups(base: AnalyticsBase, filters: AcquisitionFilters | 
   return groups;
 }
 
-/** The filters offered one value at a time (tags are not: a customer has several, so they cannot share one pass). */
+/** The filters whose value is one per customer (a customer has several tags: see tagGroups). */
 export type FilterDimension = "channel" | "country" | "discountCode" | "firstProductId";
 
 /** A customer's value on a dimension as factsMatcher compares it (folded where it folds), null when none. */
@@ -105,4 +105,38 @@ export function discountPresenceGroups(base: AnalyticsBase): { groupOf: Int32Arr
     if (f) groupOf[c] = f.firstDiscountCode === null ? 0 : 1;
   }
   return { groupOf, filters: [{ discountCode: "none" }, { discountCode: "any" }] };
+}
+
+/**
+ * Groups for buildCohortTablesByGroup, one per tag of `tags` (tags equal once folded share a group).
+ * A customer has several tags, so a customer is in the group of each of their tags, one tag per layer:
+ * layer i holds every customer's i-th tag among `tags`. Group g, over all layers, holds exactly the
+ * customers factsMatcher(filters[g]) accepts, each once.
+ */
+export function tagGroups(base: AnalyticsBase, tags: readonly string[]): { groupOf: Int32Array[]; filters: AcquisitionFilters[] } {
+  const groupOfTag = new Map<string, number>();
+  const filters: AcquisitionFilters[] = [];
+  for (const tag of tags) {
+    const key = fold(tag);
+    if (key === "" || groupOfTag.has(key)) continue;
+    groupOfTag.set(key, filters.length);
+    filters.push({ tag });
+  }
+  const n = base.customerIds.length;
+  const layers: Int32Array[] = [];
+  for (let c = 0; c < n; c++) {
+    const f = base.facts[c];
+    if (!f) continue;
+    let depth = 0;
+    for (const tag of f.tags) {
+      const g = groupOfTag.get(fold(tag));
+      if (g === undefined) continue;
+      let repeated = false; // "VIP" and "vip" on one customer: one group, counted once
+      for (let d = 0; d < depth && !repeated; d++) repeated = layers[d][c] === g;
+      if (repeated) continue;
+      if (layers.length === depth) layers.push(new Int32Array(n).fill(-1));
+      layers[depth++][c] = g;
+    }
+  }
+  return { groupOf: layers, filters };
 }

@@ -5,7 +5,7 @@
 export { prepareAnalytics, type AnalyticsBase, type AnalyticsDiagnostics, type AnalyticsInput, type Totals } from "./base";
 export { dayKey, localDayFunction, monthKey, monthOfDay, parseMonthKey, type MonthKey } from "./calendar";
 export {
-  discountPresenceGroups, factsMatcher, filterValueGroups, hasFilters, type AcquisitionFilters, type DiscountCodeFilter, type FilterDimension,
+  discountPresenceGroups, factsMatcher, filterValueGroups, hasFilters, tagGroups, type AcquisitionFilters, type DiscountCodeFilter, type FilterDimension,
 } from "./filters";
 export {
   buildCohortTable, buildCohortTablesByGroup, cellValue, cohortCellDetail, DEFAULT_HORIZON_DAYS, DEFAULT_MAX_MONTH,

@@ -33,11 +33,20 @@ export interface Triangles {
   retained: Float64Array;
 }
 
-/** groupOf[c] is the group of customer c, or -1 to leave them out. */
-export function buildTriangles(base: AnalyticsBase, groupOf: Int32Array, groups: number, columns: number): Triangles {
-  const n = base.customerIds.length;
+/** The earliest acquisition month of the customers in some group (the asOf month when none is). */
+export function earliestMonth(base: AnalyticsBase, groupOf: Int32Array): number {
   let firstMonth = base.asOfMonth;
-  for (let c = 0; c < n; c++) if (groupOf[c] >= 0 && base.firstMonth[c] < firstMonth) firstMonth = base.firstMonth[c];
+  for (let c = 0; c < groupOf.length; c++) if (groupOf[c] >= 0 && base.firstMonth[c] < firstMonth) firstMonth = base.firstMonth[c];
+  return firstMonth;
+}
+
+/**
+ * groupOf[c] is the group of customer c, or -1 to leave them out. Row 0 is `firstMonth` (default: the
+ * earliest acquisition month in the groups; triangles to be added up must share it).
+ */
+export function buildTriangles(base: AnalyticsBase, groupOf: Int32Array, groups: number, columns: number,
+  firstMonth = earliestMonth(base, groupOf)): Triangles {
+  const n = base.customerIds.length;
   const rows = base.asOfMonth - firstMonth + 1;
   const cells = groups * rows;
   const size = new Float64Array(cells);
@@ -81,11 +90,38 @@ export function buildTriangles(base: AnalyticsBase, groupOf: Int32Array, groups:
       purchases[at + k] += purchases[at + k - 1];
       retained[at + k] += retained[at + k - 1];
     }
-    const last = at + columns - 1;
-    if (columns > 0 && !(Number.isSafeInteger(revenue[last]) && Number.isSafeInteger(grossMargin[last]) &&
-      Number.isSafeInteger(contributionMargin[last]))) {
-      throw new RangeError("cohort totals are too large to add up exactly");
-    }
+    checkExact(revenue, grossMargin, contributionMargin, at + columns - 1, columns);
   }
   return { groups, firstMonth, rows, columns, size, youngestDay, revenue, grossMargin, contributionMargin, purchases, retained };
+}
+
+function checkExact(revenue: Float64Array, grossMargin: Float64Array, contributionMargin: Float64Array, last: number, columns: number): void {
+  if (columns > 0 && !(Number.isSafeInteger(revenue[last]) && Number.isSafeInteger(grossMargin[last]) &&
+    Number.isSafeInteger(contributionMargin[last]))) {
+    throw new RangeError("cohort totals are too large to add up exactly");
+  }
+}
+
+/**
+ * Adds `from` into `into` (same groups, first month and shape): the triangles of customers split over
+ * several groupings, e.g. a customer with two tags counted once in each tag's group.
+ */
+export function addTriangles(into: Triangles, from: Triangles): void {
+  if (into.groups !== from.groups || into.firstMonth !== from.firstMonth || into.rows !== from.rows || into.columns !== from.columns) {
+    throw new RangeError("only triangles of the same shape add up");
+  }
+  for (let cell = 0; cell < into.size.length; cell++) {
+    into.size[cell] += from.size[cell];
+    if (from.youngestDay[cell] > into.youngestDay[cell]) into.youngestDay[cell] = from.youngestDay[cell];
+  }
+  for (let i = 0; i < into.revenue.length; i++) {
+    into.revenue[i] += from.revenue[i];
+    into.grossMargin[i] += from.grossMargin[i];
+    into.contributionMargin[i] += from.contributionMargin[i];
+    into.purchases[i] += from.purchases[i];
+    into.retained[i] += from.retained[i];
+  }
+  for (let cell = 0; cell < into.size.length; cell++) {
+    checkExact(into.revenue, into.grossMargin, into.contributionMargin, (cell + 1) * into.columns - 1, into.columns);
+  }
 }

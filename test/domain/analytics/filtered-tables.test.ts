@@ -1,13 +1,14 @@
 /**
  * The refresh's precomputed filter choices: every table of buildCohortTablesByGroup (one pass for all
- * the values of a filter) equals buildCohortTable with that one filter, on random stores whose facts
- * differ only in case and spaces where the filters fold them.
+ * the values of a filter; tags in layers, a customer in each of their tags' groups) equals
+ * buildCohortTable with that one filter, on random stores whose facts differ only in case and spaces
+ * where the filters fold them.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
 import {
-  buildCohortTable, buildCohortTablesByGroup, discountPresenceGroups, filterValueGroups, prepareAnalytics, type AcquisitionFilters,
+  buildCohortTable, buildCohortTablesByGroup, discountPresenceGroups, filterValueGroups, prepareAnalytics, tagGroups, type AcquisitionFilters,
 } from "~/domain/analytics";
 import { cohortFilterKey } from "~/analytics/cohorts-query";
 
@@ -19,6 +20,8 @@ const customerArb = fc.record({
   country: fc.constantFrom("US", "us", "DE", null),
   code: fc.constantFrom("SAVE10", " save10", "WELCOME", null),
   product: fc.constantFrom("gid://shopify/Product/1", "gid://shopify/Product/2", null),
+  // Several tags per customer, some equal once folded (" vip" and "VIP": one group, counted once).
+  tags: fc.uniqueArray(fc.constantFrom("vip", "VIP", "wholesale", "Wholesale ", "staff", "other"), { maxLength: 4 }),
   facts: fc.boolean(), // false: a customer without acquisition facts matches no filter
   orders: fc.array(fc.record({ at: fc.integer({ min: FROM, max: TO }), margin: fc.integer({ min: -3_000, max: 9_000 }) }), { minLength: 1, maxLength: 4 }),
 });
@@ -39,7 +42,7 @@ describe("buildCohortTablesByGroup", () => {
           if (s.facts) {
             acquisitions.push({
               customerId, firstOrderId: `gid://shopify/Order/${i}-0`, firstOrderAt: new Date(orders[0].at), channel: s.channel, countryCode: s.country,
-              firstDiscountCode: s.code, firstProductId: s.product, firstProductTitle: null, tags: [],
+              firstDiscountCode: s.code, firstProductId: s.product, firstProductTitle: null, tags: s.tags.map((t) => t.trim()),
             });
           }
         });
@@ -50,14 +53,36 @@ describe("buildCohortTablesByGroup", () => {
           filterValueGroups(base, "discountCode", ["SAVE10", "WELCOME"]),
           filterValueGroups(base, "firstProductId", ["gid://shopify/Product/1", "gid://shopify/Product/2"]),
           discountPresenceGroups(base),
+          tagGroups(base, ["vip", "wholesale", "staff", "Vip", "none-such"]), // "Vip" folds into the vip group
         ];
         expect(groupings[1].filters).toEqual([{ country: "US" }, { country: "de" }]);
+        expect(groupings[5].filters).toEqual([{ tag: "vip" }, { tag: "wholesale" }, { tag: "staff" }, { tag: "none-such" }]);
         for (const { groupOf, filters } of groupings) {
           const tables = buildCohortTablesByGroup(base, groupOf, filters);
           expect(tables).toHaveLength(filters.length);
           tables.forEach((table, g) => expect(table).toEqual(buildCohortTable(base, { filters: filters[g] })));
         }
       }), { numRuns: 200 });
+  });
+
+  it("puts a customer in one layer per tag, and a customer without a listed tag in none", () => {
+    const at = new Date(Date.UTC(2024, 2, 1));
+    const facts = (customerId: string, tags: string[]): AcquisitionFacts => ({
+      customerId, firstOrderId: `${customerId}-o`, firstOrderAt: at, channel: "web", countryCode: null, firstDiscountCode: null,
+      firstProductId: null, firstProductTitle: null, tags,
+    });
+    const ids = ["gid://shopify/Customer/1", "gid://shopify/Customer/2", "gid://shopify/Customer/3"];
+    const base = prepareAnalytics({
+      events: ids.map((customerId, i) => ({ customerId, orderId: `${customerId}-o`, kind: "order", at, revenue: 1_000 * (i + 1), grossMargin: 0, contributionMargin: 0 })),
+      acquisitions: [facts(ids[0], ["VIP", "staff", "vip"]), facts(ids[1], ["other"]), facts(ids[2], ["staff"])],
+      timeZone: "UTC", asOf: new Date(Date.UTC(2024, 5, 1)), cancelledOrderIds: new Set(),
+    });
+    const { groupOf, filters } = tagGroups(base, ["vip", "staff"]);
+    const c = (id: string) => base.customerIds.indexOf(id);
+    expect(groupOf.map((layer) => [layer[c(ids[0])], layer[c(ids[1])], layer[c(ids[2])]])).toEqual([[0, -1, 1], [1, -1, -1]]);
+    const [vip, staff] = buildCohortTablesByGroup(base, groupOf, filters);
+    expect([vip.rows[0].size, vip.rows[0].cells[0]!.total.revenue]).toEqual([1, 1_000]);
+    expect([staff.rows[0].size, staff.rows[0].cells[0]!.total.revenue]).toEqual([2, 4_000]);
   });
 
   it("returns no table for no filter", () => {
