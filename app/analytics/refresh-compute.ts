@@ -6,7 +6,7 @@
  */
 import { activityUnder } from "~/customers/activity.server";
 import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
-import { prepareAnalytics, type AnalyticsInput, type CohortTable, type OrderFacts } from "~/domain/analytics";
+import { prepareAnalytics, type AnalyticsInput, type CohortTable, type OrderTotalsByCustomer } from "~/domain/analytics";
 import { purchaseHistories } from "~/domain/clv";
 import { computeProjections, type ProjectionsPayload } from "./projections.server";
 import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
@@ -14,7 +14,8 @@ import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
 export interface RefreshComputeInput {
   shopId: string;
   input: AnalyticsInput;
-  orders: OrderFacts[];
+  /** Each customer's order facts, added up by the load. */
+  orderTotals: OrderTotalsByCustomer;
   inputs: ViewInputs;
   /** The refresh's "now": the at-risk flag's activity is valued at this instant. */
   asOf: Date;
@@ -31,11 +32,11 @@ export interface RefreshComputed {
   parts: { prepare: number; views: number; projections: number; flags: number };
 }
 
-export function computeRefresh({ shopId, input, orders, inputs, asOf }: RefreshComputeInput): RefreshComputed {
+export function computeRefresh({ shopId, input, orderTotals, inputs, asOf }: RefreshComputeInput): RefreshComputed {
   const t0 = performance.now();
   const base = prepareAnalytics(input);
   const t1 = performance.now();
-  const { views, filteredCohorts, segmentKeys, customers } = computeViews(base, orders, inputs);
+  const { views, filteredCohorts, segmentKeys, customers } = computeViews(base, orderTotals, inputs);
   const t2 = performance.now();
   // The predictive model, read by the Cohorts and Segments pages and the at-risk flag; the purchase
   // histories are built once for the model and for the flag.

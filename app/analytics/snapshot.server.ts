@@ -176,9 +176,9 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const asOf = options.asOf ?? new Date();
     const timings: Partial<LoadTimings> = {};
     const totals = emptyLedgerTotals();
-    const [{ input, orders }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings, totals }), loadViewInputs(db, shop)]);
+    const [{ input, orderTotals }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings, totals }), loadViewInputs(db, shop)]);
     const loaded = performance.now();
-    const { result: { views, filteredCohorts, projections, flagLists, customers, parts }, thread } = await runRefreshCompute({ shopId, input, orders, inputs, asOf });
+    const { result: { views, filteredCohorts, projections, flagLists, customers, parts }, thread } = await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf });
     const flagged: FlaggedPayload = { customers };
     const overviewStart = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take

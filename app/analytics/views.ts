@@ -5,7 +5,7 @@
  * (app/analytics/refresh-compute.ts).
  */
 import type {
-  AnalyticsBase, CohortTable, CustomerFacts, FormulaView, LtvCacReport, MarketingSpend, OrderFacts, SegmentTable, SegmentThresholds,
+  AnalyticsBase, CohortTable, CustomerFacts, FormulaView, LtvCacReport, MarketingSpend, OrderTotalsByCustomer, SegmentTable, SegmentThresholds,
 } from "~/domain/analytics";
 import {
   buildCohortTable, buildCohortTablesByGroup, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable,
@@ -132,11 +132,11 @@ export interface ViewInputs {
  * of the common filter choices, and each customer's segment rows for the per-segment projection (not
  * stored: the projection consumes them).
  */
-export function computeViews(base: AnalyticsBase, orders: readonly OrderFacts[], inputs: ViewInputs):
+export function computeViews(base: AnalyticsBase, orderTotals: OrderTotalsByCustomer, inputs: ViewInputs):
   { views: ViewPayloads; filteredCohorts: CohortTable[]; segmentKeys: Map<string, string[]>; customers: CustomerFacts[] } {
   const currency = inputs.shop.currency;
   const table = buildCohortTable(base);
-  const customers = buildCustomerFacts(base, orders);
+  const customers = buildCustomerFacts(base, orderTotals);
   const segments = buildSegmentTable(customers, { thresholds: inputs.thresholds });
   const reports: Record<string, LtvCacReport> = {};
   for (const horizon of LTV_CAC_HORIZONS) {

@@ -41,8 +41,8 @@ const cache = new Map<string, Promise<Computed>>();
 const cacheStamp = new Map<string, string>();
 
 async function compute(db: Db, shop: ShopSettings): Promise<Computed> {
-  const [{ input, orders }, settings] = await Promise.all([loadAnalyticsInput(db, shop), getAnalyticsSettings(db, shop.id)]);
-  const facts = buildCustomerFacts(prepareAnalytics(input), orders);
+  const [{ input, orderTotals }, settings] = await Promise.all([loadAnalyticsInput(db, shop), getAnalyticsSettings(db, shop.id)]);
+  const facts = buildCustomerFacts(prepareAnalytics(input), orderTotals);
   const activity = await activityOf(db, shop, input.events, input.cancelledOrderIds);
   return { customers: facts.length, lists: buildFlagLists(facts, { currency: shop.currency, thresholds: settings.thresholds, activity }) };
 }

@@ -38,8 +38,8 @@ beforeAll(async () => {
   await seedDemoStore(db, generateOrders({ orders: 1500, seed: 3 }));
   await recomputeMargins(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF });
   const shop = (await getShop(db, DEMO_SHOP_DOMAIN))!;
-  const { input: analytics, orders } = await loadAnalyticsInput(db, shop, { asOf: AS_OF, totals: emptyLedgerTotals() });
-  input = { shopId: shop.id, input: analytics, orders, inputs: await loadViewInputs(db, shop), asOf: AS_OF };
+  const { input: analytics, orderTotals } = await loadAnalyticsInput(db, shop, { asOf: AS_OF, totals: emptyLedgerTotals() });
+  input = { shopId: shop.id, input: analytics, orderTotals, inputs: await loadViewInputs(db, shop), asOf: AS_OF };
   here = computeRefresh(input);
 }, 120_000);
 

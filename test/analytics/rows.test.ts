@@ -63,7 +63,8 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("row sources", (
     expect(direct.input.events.map(key).sort()).toEqual(portable.input.events.map(key).sort());
     expect(direct.input.events).toEqual(portable.input.events);
     expect(direct.input.acquisitions).toEqual(portable.input.acquisitions);
-    expect(direct.orders).toEqual(portable.orders);
+    expect(direct.orderTotals).toEqual(portable.orderTotals);
+    expect(direct.orderTotals.size).toBe(5); // C4's only order was cancelled: zeros, but a row
     expect([...direct.input.cancelledOrderIds].sort()).toEqual([...portable.input.cancelledOrderIds].sort());
   });
 

@@ -10,6 +10,8 @@
  *   discountedOrders (discount > 0), returnedOrders (at least one unit returned), returnedItems;
  *   `ordersWithFacts` is their count and the denominator of every ratio built from them.
  *   Service contacts add up over all orders, cancelled ones included (the contact happened).
+ *   They come as OrderFacts, or already added up per customer (CustomerOrderTotals: the analytics
+ *   load adds them up as it reads, instead of keeping an object per order).
  */
 import type { OrderMarginBreakdown } from "../economics/margin";
 import type { AcquisitionFacts } from "../value-events";
@@ -49,6 +51,49 @@ export function orderFactsFromBreakdown(breakdown: OrderMarginBreakdown, service
   };
 }
 
+/** A customer's order facts added up (addOrderFacts), over the orders processed by asOf. */
+export interface CustomerOrderTotals {
+  ordersWithFacts: number;
+  grossSales: number;
+  discounts: number;
+  discountedOrders: number;
+  returnedOrders: number;
+  returnedItems: number;
+  serviceContacts: number;
+}
+
+export type OrderTotalsByCustomer = ReadonlyMap<string, CustomerOrderTotals>;
+
+export const emptyOrderTotals = (): CustomerOrderTotals => ({
+  ordersWithFacts: 0, grossSales: 0, discounts: 0, discountedOrders: 0, returnedOrders: 0, returnedItems: 0, serviceContacts: 0,
+});
+
+/** Adds one order: its service contacts always, the rest unless it was cancelled. */
+export function addOrderFacts(totals: CustomerOrderTotals,
+  order: Pick<OrderFacts, "grossSales" | "discounts" | "returnedItems" | "serviceContacts" | "cancelled">): void {
+  totals.serviceContacts += order.serviceContacts;
+  if (order.cancelled) return;
+  totals.ordersWithFacts++;
+  totals.grossSales += order.grossSales;
+  totals.discounts += order.discounts;
+  if (order.discounts > 0) totals.discountedOrders++;
+  if (order.returnedItems > 0) totals.returnedOrders++;
+  totals.returnedItems += order.returnedItems;
+}
+
+/** The customers' order totals over their orders processed by asOf (guest orders are no customer's). */
+export function orderTotalsByCustomer(orders: readonly OrderFacts[], asOf: Date): Map<string, CustomerOrderTotals> {
+  const totals = new Map<string, CustomerOrderTotals>();
+  const asOfMs = asOf.getTime();
+  for (const order of orders) {
+    if (order.customerId === null || order.processedAt.getTime() > asOfMs) continue;
+    let t = totals.get(order.customerId);
+    if (!t) totals.set(order.customerId, (t = emptyOrderTotals()));
+    addOrderFacts(t, order);
+  }
+  return totals;
+}
+
 export interface CustomerFacts {
   customerId: string;
   cohort: MonthKey;
@@ -71,7 +116,9 @@ export interface CustomerFacts {
   acquisition: AcquisitionFacts | null;
 }
 
-export function buildCustomerFacts(base: AnalyticsBase, orders: readonly OrderFacts[] = []): CustomerFacts[] {
+/** `orders`: every order's facts, or their totals per customer over the orders processed by asOf. */
+export function buildCustomerFacts(base: AnalyticsBase, orders: readonly OrderFacts[] | OrderTotalsByCustomer = []): CustomerFacts[] {
+  const totals = Array.isArray(orders) ? orderTotalsByCustomer(orders as readonly OrderFacts[], base.asOf) : orders as OrderTotalsByCustomer;
   const n = base.customerIds.length;
   const out: CustomerFacts[] = new Array(n);
   for (let c = 0; c < n; c++) {
@@ -87,6 +134,7 @@ export function buildCustomerFacts(base: AnalyticsBase, orders: readonly OrderFa
       if (base.eventKind[j] === KIND_REFUND) refunded -= base.revenue[j];
       else orderRevenue += base.revenue[j];
     }
+    const t = totals.get(base.customerIds[c]) ?? emptyOrderTotals();
     out[c] = {
       customerId: base.customerIds[c],
       cohort: monthKey(base.firstMonth[c]),
@@ -94,31 +142,10 @@ export function buildCustomerFacts(base: AnalyticsBase, orders: readonly OrderFa
       daysSinceFirstOrder: base.asOfDay - base.firstDay[c],
       orders: base.purchases[c],
       revenue, grossMargin, contributionMargin, orderRevenue, refundedRevenue: refunded,
-      ordersWithFacts: 0, grossSales: 0, discounts: 0, discountedOrders: 0, returnedOrders: 0, returnedItems: 0,
-      serviceContacts: 0,
+      ordersWithFacts: t.ordersWithFacts, grossSales: t.grossSales, discounts: t.discounts, discountedOrders: t.discountedOrders,
+      returnedOrders: t.returnedOrders, returnedItems: t.returnedItems, serviceContacts: t.serviceContacts,
       acquisition: base.facts[c],
     };
-  }
-  const asOf = base.asOf.getTime();
-  let lastId: string | null = null;
-  let lastIndex = -1;
-  for (const order of orders) {
-    if (order.customerId === null || order.processedAt.getTime() > asOf) continue;
-    if (order.customerId !== lastId) {
-      lastId = order.customerId;
-      lastIndex = base.indexOf(order.customerId);
-    }
-    const c = lastIndex;
-    if (c < 0) continue;
-    const f = out[c];
-    f.serviceContacts += order.serviceContacts;
-    if (order.cancelled) continue;
-    f.ordersWithFacts++;
-    f.grossSales += order.grossSales;
-    f.discounts += order.discounts;
-    if (order.discounts > 0) f.discountedOrders++;
-    if (order.returnedItems > 0) f.returnedOrders++;
-    f.returnedItems += order.returnedItems;
   }
   return out;
 }

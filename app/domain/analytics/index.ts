@@ -12,7 +12,10 @@ export {
   type CohortCell, type CohortCellDetail, type CohortMetric, type CohortOptions, type CohortRow, type CohortTable, type HorizonCell,
 } from "./cohorts";
 export { buildFormulaView, type FormulaView, type ObservedLtv, type StoreInputs } from "./formula";
-export { buildCustomerFacts, orderFactsFromBreakdown, type CustomerFacts, type OrderFacts } from "./customers";
+export {
+  addOrderFacts, buildCustomerFacts, emptyOrderTotals, orderFactsFromBreakdown, orderTotalsByCustomer, type CustomerFacts, type CustomerOrderTotals,
+  type OrderFacts, type OrderTotalsByCustomer,
+} from "./customers";
 export {
   DEFAULT_SEGMENT_THRESHOLDS, parseSegmentThresholds, SEGMENT_THRESHOLD_DESCRIPTIONS,
   type SegmentThresholds, type ThresholdDescription,
