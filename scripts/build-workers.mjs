@@ -14,6 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const WORKER_ENTRIES = {
   "stream-map": "app/sync/stream-map.worker.ts",
   refresh: "app/analytics/refresh.worker.ts",
+  "order-scan": "app/analytics/order-scan.worker.ts",
 };
 
 export async function buildWorkers(outdir = path.join(root, "build/workers")) {

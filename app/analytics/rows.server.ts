@@ -66,6 +66,12 @@ class DirectSource implements RowSource {
     if (snapshot) this.handle.exec("BEGIN");
   }
 
+  /** Takes the snapshot now (a read starts the read transaction) instead of at the first query. */
+  pin(): void {
+    if (!this.handle) throw new Error("RowSource is closed");
+    this.handle.prepare("SELECT COUNT(*) FROM sqlite_master").get();
+  }
+
   async each(query: Prisma.Sql, onRow: (row: SqlRow) => void): Promise<number> {
     if (!this.handle) throw new Error("RowSource is closed");
     const statement = this.handle.prepare(query.sql).raw(true);
@@ -110,6 +116,31 @@ class PrismaSource implements RowSource {
   }
 
   close(): void {}
+}
+
+/** A direct, read-only snapshot of the SQLite file `file` (see DirectSource); the caller must close() it. */
+export function openSqliteSnapshot(file: string): RowSource & { pin(): void } {
+  return new DirectSource(file, true);
+}
+
+/**
+ * Runs `pinAll` while no write can commit to the SQLite file `file`: snapshots taken inside it (each
+ * connection's `pin`) all see the same committed state. Holds the write lock (BEGIN IMMEDIATE on a
+ * connection of its own) for that long only, and never commits anything.
+ */
+export async function whileWritesWait<T>(file: string, pinAll: () => Promise<T>): Promise<T> {
+  const lock = new SqliteDatabase(file, { fileMustExist: true });
+  try {
+    lock.pragma("busy_timeout = 5000");
+    lock.exec("BEGIN IMMEDIATE");
+    try {
+      return await pinAll();
+    } finally {
+      lock.exec("ROLLBACK");
+    }
+  } finally {
+    lock.close();
+  }
 }
 
 /**

@@ -18,6 +18,8 @@ import type { CustomerFacts, CustomerFlagSet, FlagContext } from "~/domain/analy
 import { customerFlags } from "~/domain/analytics";
 import { ranker } from "~/domain/analytics/behaviour";
 import { moneyFormatter } from "~/domain/analytics/text";
+import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
+import type { ValueEvent } from "~/domain/value-events";
 import { log } from "~/lib/log.server";
 import { Prisma } from "~/generated/prisma/client";
 import { enqueue, registerJobHandler } from "~/queue/queue.server";
@@ -106,7 +108,7 @@ export interface RefreshResult {
   /** Parts of loadMs (the reads) and of computeMs (prepare: grouping the events; views: the tables). */
   loadParts: Record<string, number>;
   computeParts: Record<string, number>;
-  /** Which read path served the load ("sqlite-direct" or "prisma"). */
+  /** Which read path served the load ("sqlite-direct" or "prisma"), and whether the orders were scanned in a worker thread. */
   readPath: string;
   /**
    * Where the compute ran: "worker" (a worker thread; computeParts.handoff is its start and the copies
@@ -176,9 +178,20 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const asOf = options.asOf ?? new Date();
     const timings: Partial<LoadTimings> = {};
     const totals = emptyLedgerTotals();
-    const [{ input, orderTotals }, inputs] = await Promise.all([loadAnalyticsInput(db, shop, { asOf, timings, totals }), loadViewInputs(db, shop)]);
+    // The model's purchase histories need the events alone: built while the orders are still loading.
+    let histories: PurchaseHistories | undefined;
+    let historiesMs = 0;
+    const withEvents = (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>) => {
+      const t = performance.now();
+      histories = purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone);
+      historiesMs = performance.now() - t;
+    };
+    const [{ input, orderTotals }, inputs] = await Promise.all([
+      loadAnalyticsInput(db, shop, { asOf, timings, totals, withEvents }), loadViewInputs(db, shop),
+    ]);
     const loaded = performance.now();
-    const { result: { views, filteredCohorts, projections, flagLists, customers, parts }, thread } = await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf });
+    const { result: { views, filteredCohorts, projections, flagLists, customers, parts }, thread } =
+      await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf, histories });
     const flagged: FlaggedPayload = { customers };
     const overviewStart = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
@@ -203,8 +216,8 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
-      loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0 }, readPath: timings.path ?? "",
-      computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - (parts.prepare + parts.views + parts.projections + parts.flags) },
+      loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs }, readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}`,
+      computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - (parts.prepare + parts.views + parts.histories + parts.projections + parts.flags) },
       computeThread: thread,
       events: input.events.length, customers,
     };

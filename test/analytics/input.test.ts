@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
-import { loadAnalyticsInput } from "~/analytics/input.server";
+import { emptyLedgerTotals, loadAnalyticsInput } from "~/analytics/input.server";
 import { getShop } from "~/shops/shops.server";
 import { resetDb } from "../support/db";
 import { AS_OF, customer, seedAnalyticsStore, SHOP } from "./fixture";
@@ -36,5 +36,40 @@ describe("loadAnalyticsInput", () => {
     const early = await loadAnalyticsInput(db, shop, { asOf: new Date("2026-03-01T00:00:00Z") });
     expect(early.orderTotals.get(customer(1))).toEqual({ ...zero, ordersWithFacts: 1, grossSales: 10000 });
     expect(early.orderTotals.has(customer(5))).toBe(false);
+  });
+});
+
+describe("loadAnalyticsInput's order scan in a worker thread (whole-shop loads on SQLite)", () => {
+  it("gives the load of the one-thread path", async () => {
+    const shop = (await getShop(db, SHOP))!;
+    const inWorker = { timings: {}, totals: emptyLedgerTotals() };
+    const here = { timings: {}, totals: emptyLedgerTotals() };
+    const a = await loadAnalyticsInput(db, shop, { asOf: AS_OF, ...inWorker });
+    const b = await loadAnalyticsInput(db, shop, { asOf: AS_OF, ...here, orderThread: "main" });
+    expect(inWorker.timings).toMatchObject({ ordersThread: "worker", path: "sqlite-direct" });
+    expect(here.timings).toMatchObject({ ordersThread: "main" });
+    expect(a).toEqual(b);
+    expect(inWorker.totals).toEqual(here.totals);
+    expect(inWorker.totals).toMatchObject({ orders: 6, cancelledOrders: 2, guestOrders: 1, customers: 4 });
+  });
+
+  it("reads both halves from one state: a write committed after the snapshots is in neither", async () => {
+    const shop = (await getShop(db, SHOP))!;
+    const order = "gid://shopify/Order/1";
+    const bump = (by: number) => db.$transaction([
+      db.$executeRaw`UPDATE "Order" SET "grossSales" = "grossSales" + ${by} WHERE "shopId" = ${SHOP} AND "id" = ${order}`,
+      db.$executeRaw`UPDATE "ValueEvent" SET "contributionMargin" = "contributionMargin" + ${by} WHERE "shopId" = ${SHOP} AND "orderId" = ${order}`,
+    ]);
+    const cm = (load: Awaited<ReturnType<typeof loadAnalyticsInput>>) => load.input.events.find((e) => e.orderId === order)!.contributionMargin;
+    try {
+      const load = await loadAnalyticsInput(db, shop, { asOf: AS_OF, afterPin: async () => void (await bump(100)) });
+      expect(load.orderTotals.get(customer(1))!.grossSales).toBe(15000);
+      expect(cm(load)).toBe(4000);
+      const after = await loadAnalyticsInput(db, shop, { asOf: AS_OF });
+      expect(after.orderTotals.get(customer(1))!.grossSales).toBe(15100);
+      expect(cm(after)).toBe(4100);
+    } finally {
+      await bump(-100);
+    }
   });
 });

@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emptyLedgerTotals, loadAnalyticsInput } from "~/analytics/input.server";
+import { emptyLedgerTotals, loadAnalyticsInput, orderScanFromWire, type OrderScanReply, type OrderScanRequest } from "~/analytics/input.server";
+import { directSqliteFile } from "~/analytics/rows.server";
+import { purchaseHistories } from "~/domain/clv";
 import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "~/analytics/refresh-compute";
 import type { RefreshWorkerMessage } from "~/analytics/refresh.worker";
 import { loadViewInputs, refreshAnalytics, runRefreshCompute } from "~/analytics/snapshot.server";
@@ -68,6 +70,43 @@ describe("the refresh compute off the request thread", () => {
     await worker.terminate();
     expect(message.ok).toBe(true);
     if (message.ok) expect(figures(message.result)).toEqual(figures(here));
+  }, 60_000);
+
+  it("gives the same result with the purchase histories built beforehand (as the refresh builds them during the load)", () => {
+    const histories = purchaseHistories(input.input.events, input.input.cancelledOrderIds, input.input.timeZone);
+    const given = computeRefresh({ ...input, histories });
+    expect(given.parts.histories).toBeLessThan(1); // ms: nothing built
+    expect(here.parts.histories).toBeGreaterThan(0);
+    expect(figures(given)).toEqual(figures(here));
+  });
+
+  it("scans the orders in the production build's order-scan bundle as on this thread", async () => {
+    await buildWorkers(bundleDir);
+    const shop = (await getShop(db, DEMO_SHOP_DOMAIN))!;
+    const { input: expected, orderTotals } = await loadAnalyticsInput(db, shop, { asOf: AS_OF, orderThread: "main" });
+    const file = directSqliteFile()!;
+    const request: OrderScanRequest = { file, shopId: shop.id, asOfMs: AS_OF.getTime(), contacts: new Map(), withTotals: false };
+    const worker = new Worker(path.join(bundleDir, "order-scan.mjs"), { workerData: request });
+    const replies: OrderScanReply[] = [];
+    const next = () => new Promise<OrderScanReply>((resolve, reject) => {
+      if (replies.length) return resolve(replies.shift()!);
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    try {
+      expect(await next()).toEqual({ type: "ready" });
+      worker.postMessage("pin");
+      expect(await next()).toEqual({ type: "pinned" });
+      worker.postMessage("scan");
+      const done = await next();
+      if (done.type !== "done") throw new Error(`worker said ${JSON.stringify(done)}`);
+      const scan = orderScanFromWire(done.scan);
+      expect(scan.acquisitions).toEqual(expected.acquisitions);
+      expect(scan.orderTotals).toEqual(orderTotals);
+      expect(scan.acquisitions.length).toBeGreaterThan(400);
+    } finally {
+      await worker.terminate();
+    }
   }, 60_000);
 
   it("passes a failure in the worker on to the caller", async () => {
