@@ -94,7 +94,8 @@ export function orderTotalsByCustomer(orders: readonly OrderFacts[], asOf: Date)
   return totals;
 }
 
-export interface CustomerFacts {
+/** A customer's lifetime facts; the order totals' fields count the orders processed by asOf. */
+export interface CustomerFacts extends CustomerOrderTotals {
   customerId: string;
   cohort: MonthKey;
   firstOrderAt: Date;
@@ -106,13 +107,6 @@ export interface CustomerFacts {
   contributionMargin: number;
   orderRevenue: number;
   refundedRevenue: number;
-  ordersWithFacts: number;
-  grossSales: number;
-  discounts: number;
-  discountedOrders: number;
-  returnedOrders: number;
-  returnedItems: number;
-  serviceContacts: number;
   acquisition: AcquisitionFacts | null;
 }
 
@@ -142,8 +136,7 @@ export function buildCustomerFacts(base: AnalyticsBase, orders: readonly OrderFa
       daysSinceFirstOrder: base.asOfDay - base.firstDay[c],
       orders: base.purchases[c],
       revenue, grossMargin, contributionMargin, orderRevenue, refundedRevenue: refunded,
-      ordersWithFacts: t.ordersWithFacts, grossSales: t.grossSales, discounts: t.discounts, discountedOrders: t.discountedOrders,
-      returnedOrders: t.returnedOrders, returnedItems: t.returnedItems, serviceContacts: t.serviceContacts,
+      ...t,
       acquisition: base.facts[c],
     };
   }
