@@ -344,7 +344,7 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
   const rows = openSqliteSnapshot(file);
   try {
     await replies.next("ready");
-    await whileWritesWait(file, async () => {
+    await whileWritesWait(db, async () => {
       rows.pin();
       worker.postMessage("pin" satisfies OrderScanCommand);
       await replies.next("pinned");

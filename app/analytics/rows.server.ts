@@ -124,23 +124,17 @@ export function openSqliteSnapshot(file: string): RowSource & { pin(): void } {
 }
 
 /**
- * Runs `pinAll` while no write can commit to the SQLite file `file`: snapshots taken inside it (each
- * connection's `pin`) all see the same committed state. Holds the write lock (BEGIN IMMEDIATE on a
- * connection of its own) for that long only, and never commits anything.
+ * Runs `pinAll` while no write can commit: snapshots taken inside it (each connection's `pin`) all see
+ * the same committed state. It runs inside an interactive transaction of `db` (SQLite file clients
+ * begin them with BEGIN IMMEDIATE, db.server.ts), which holds the write lock and commits nothing.
+ *
+ * Not through a second connection of this process: this process's own writers would then wait for
+ * that lock inside SQLite's busy handler, which blocks the thread, and with it the replies the pins
+ * wait for. The one-process webhook benchmark hung that way (a refresh left "running", every
+ * webhook after it unanswered). Through `db`, they queue on the client's connection lock instead.
  */
-export async function whileWritesWait<T>(file: string, pinAll: () => Promise<T>): Promise<T> {
-  const lock = new SqliteDatabase(file, { fileMustExist: true });
-  try {
-    lock.pragma("busy_timeout = 5000");
-    lock.exec("BEGIN IMMEDIATE");
-    try {
-      return await pinAll();
-    } finally {
-      lock.exec("ROLLBACK");
-    }
-  } finally {
-    lock.close();
-  }
+export async function whileWritesWait<T>(db: Pick<Db, "$transaction">, pinAll: () => Promise<T>): Promise<T> {
+  return db.$transaction(() => pinAll(), { maxWait: 30_000, timeout: 60_000 });
 }
 
 /**

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { loadAnalyticsInput } from "~/analytics/input.server";
-import { instantMs, openRowSource, withRowSnapshot } from "~/analytics/rows.server";
+import { instantMs, openRowSource, whileWritesWait, withRowSnapshot } from "~/analytics/rows.server";
 import { Prisma } from "~/generated/prisma/client";
 import { getShop } from "~/shops/shops.server";
 import { resetDb } from "../support/db";
@@ -83,6 +83,20 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("row sources", (
     } finally {
       rows.close();
     }
+  });
+
+  it("holds this process's writes back while snapshots are pinned, without blocking its event loop", async () => {
+    const order: string[] = [];
+    let write: Promise<unknown> = Promise.resolve();
+    const started = performance.now();
+    await whileWritesWait(db, async () => {
+      write = db.$executeRaw`UPDATE "Shop" SET "lastWebhookAt" = ${new Date()} WHERE "id" = ${SHOP}`.then(() => order.push("write"));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // timers still run: the thread is not stuck in SQLite
+      order.push("pinned");
+    });
+    await write;
+    expect(order).toEqual(["pinned", "write"]);
+    expect(performance.now() - started).toBeLessThan(2_000); // SQLite's busy timeout is 5 s
   });
 });
 
