@@ -284,6 +284,22 @@ export interface LoadTimings {
   ordersThread: "worker" | "main";
 }
 
+export interface LoadOptions {
+  asOf?: Date;
+  scope?: CustomerScope;
+  timings?: Partial<LoadTimings>;
+  totals?: LedgerTotals;
+  /** "main": scan the orders on this thread even where a worker could (tests compare the two). */
+  orderThread?: "worker" | "main";
+  /** Tests: runs once the worker path's snapshots are taken, before any read (a write here must not show). */
+  afterPin?: () => Promise<void>;
+  /**
+   * Work on the value events alone, run as soon as they are read: while the worker scans the orders
+   * (the refresh builds the purchase histories there), else before the order scan.
+   */
+  withEvents?: (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>) => void;
+}
+
 /**
  * Everything the views need, for the whole shop (or the customers in `scope`).
  *
@@ -294,19 +310,7 @@ export interface LoadTimings {
  * -> 10.4-14.2 s, and the refresh builds the model's histories (~3 s) in the wait; the cost is memory
  * (the refresh's peak RSS 1.9 -> 3.5 GB: two heaps at once).
  */
-export async function loadAnalyticsInput(db: Db, shop: ShopSettings,
-  options: {
-    asOf?: Date; scope?: CustomerScope; timings?: Partial<LoadTimings>; totals?: LedgerTotals;
-    /** "main": scan the orders on this thread even where a worker could (tests compare the two). */
-    orderThread?: "worker" | "main";
-    /** Tests: runs once the worker path's snapshots are taken, before any read (a write here must not show). */
-    afterPin?: () => Promise<void>;
-    /**
-     * Work on the value events alone, run as soon as they are read: while the worker scans the
-     * orders (the refresh builds the purchase histories there), else before the order scan.
-     */
-    withEvents?: (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>) => void;
-  } = {}):
+export async function loadAnalyticsInput(db: Db, shop: ShopSettings, options: LoadOptions = {}):
   Promise<{ input: AnalyticsInput; orderTotals: Map<string, CustomerOrderTotals> }> {
   const asOf = options.asOf ?? new Date();
   if (options.totals && options.scope) throw new Error("Ledger totals are for whole-shop loads");
@@ -317,10 +321,11 @@ export async function loadAnalyticsInput(db: Db, shop: ShopSettings,
     : await withRowSnapshot(db, async (rows, reader) => {
       const t0 = performance.now();
       const { events, cancelledOrderIds } = await valueEventsFrom(rows, shop.id, options.scope);
-      options.withEvents?.(events, cancelledOrderIds);
       const t1 = performance.now();
+      options.withEvents?.(events, cancelledOrderIds);
+      const t2 = performance.now();
       const scan = await scanOrders(rows, shop.id, asOf, await serviceContactsByOrder(reader, shop.id), options.scope, options.totals);
-      if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: performance.now() - t1, path: rows.kind, ordersThread: "main" });
+      if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: performance.now() - t2, path: rows.kind, ordersThread: "main" });
       return { events, cancelledOrderIds, ...scan };
     });
   const { events, cancelledOrderIds, acquisitions, orderTotals } = loaded;
@@ -331,8 +336,7 @@ const ORDER_SCAN_WORKER = new URL("./order-scan.worker.ts", import.meta.url);
 
 /** The event read here and the order scan in a worker, on snapshots of one state (see loadAnalyticsInput). */
 async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: string, script: WorkerScript,
-  options: { timings?: Partial<LoadTimings>; totals?: LedgerTotals; afterPin?: () => Promise<void>;
-    withEvents?: (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>) => void; }):
+  options: Pick<LoadOptions, "timings" | "totals" | "afterPin" | "withEvents">):
   Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string> } & OrderScan> {
   // Attributed through Prisma, as on the one-thread SQLite path (the attribution is not part of the snapshot there either).
   const contacts = await serviceContactsByOrder(db, shopId);
