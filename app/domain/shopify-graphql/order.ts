@@ -51,13 +51,15 @@ function fail(path: string, message: string): never {
   throw new PayloadError("Order payload failed validation", [`${path}: ${message}`]);
 }
 
-function isDate(value: unknown): value is string {
-  return typeof value === "string" && !Number.isNaN(Date.parse(value));
+/** The instant (epoch ms) a date string names; NaN when it is not a date. Each is parsed once. */
+function instantOf(value: unknown): number {
+  return typeof value === "string" ? Date.parse(value) : Number.NaN;
 }
 
-function requireDate(value: unknown, path: string): string {
-  if (!isDate(value)) fail(path, "not a date");
-  return value;
+function requireInstant(value: unknown, path: string): number {
+  const instant = instantOf(value);
+  if (Number.isNaN(instant)) fail(path, "not a date");
+  return instant;
 }
 
 function requireCount(value: unknown, path: string): number {
@@ -109,7 +111,7 @@ class MoneyReader {
 export function mapGraphqlRefund(refund: GqlRefund, shopCurrency: string, taxesIncluded: boolean, orderId: string): LedgerRefund {
   const m = new MoneyReader(shopCurrency);
   const refundId = gid(refund.id, "Refund", "refunds.id");
-  const createdAt = requireDate(refund.createdAt, "refunds.createdAt");
+  const createdAt = requireInstant(refund.createdAt, "refunds.createdAt");
   const lines: LedgerRefundLine[] = connectionItems<GqlRefundLineItem>(refund.refundLineItems).map((line) => {
     if (line.id == null) fail("refunds.refundLineItems.id", "Required (the ledger keys refund lines on it)");
     const tax = m.bag(line.totalTaxSet, "refundLineItems.totalTaxSet");
@@ -149,7 +151,11 @@ export function isRefundComplete(refund: GqlRefund): boolean {
   return refund.refundLineItems !== undefined;
 }
 
-function mapTransaction(transaction: GqlTransaction, m: MoneyReader, fallbackAt: string): LedgerTransaction {
+function mapTransaction(transaction: GqlTransaction, m: MoneyReader, fallbackAt: number): LedgerTransaction {
+  // When it was processed, else created, else the order's processedAt.
+  let at = instantOf(transaction.processedAt);
+  if (Number.isNaN(at)) at = instantOf(transaction.createdAt);
+  if (Number.isNaN(at)) at = fallbackAt;
   const fees = transaction.fees ?? [];
   // A fee in another currency than the shop's cannot be added to shop money: it is left unknown.
   const feeKnown = fees.length > 0 && fees.every((fee) => fee.amount?.currencyCode === m.currency);
@@ -160,9 +166,7 @@ function mapTransaction(transaction: GqlTransaction, m: MoneyReader, fallbackAt:
     gateway: transaction.gateway ?? "",
     amount: m.bag(transaction.amountSet, "transactions.amountSet", true),
     fee: feeKnown ? sum(fees, (fee) => parseMoney(fee.amount.amount, m.digits)) : null,
-    processedAt: new Date(
-      isDate(transaction.processedAt) ? transaction.processedAt : isDate(transaction.createdAt) ? transaction.createdAt : fallbackAt,
-    ),
+    processedAt: new Date(at),
   };
 }
 
@@ -198,10 +202,10 @@ function buildOrder(node: GqlOrder, shopCurrency: string): MappedOrder {
   const m = new MoneyReader(shopCurrency);
   const orderId = gid(node.id, "Order", "id");
   if (typeof node.name !== "string") fail("name", "Required");
-  const createdAt = requireDate(node.createdAt, "createdAt");
-  const updatedAt = requireDate(node.updatedAt, "updatedAt");
-  if (node.processedAt != null) requireDate(node.processedAt, "processedAt");
-  if (node.cancelledAt != null) requireDate(node.cancelledAt, "cancelledAt");
+  const createdAt = requireInstant(node.createdAt, "createdAt");
+  const updatedAt = requireInstant(node.updatedAt, "updatedAt");
+  const processedAt = node.processedAt != null ? requireInstant(node.processedAt, "processedAt") : createdAt;
+  const cancelledAt = node.cancelledAt != null ? requireInstant(node.cancelledAt, "cancelledAt") : null;
   const taxesIncluded = node.taxesIncluded ?? false;
 
   const lines: LedgerLine[] = connectionItems(node.lineItems).map((item) => {
@@ -257,9 +261,9 @@ function buildOrder(node: GqlOrder, shopCurrency: string): MappedOrder {
     customerId,
     customerTags: node.customer ? (node.customer.tags ?? []).join(", ") : null,
     createdAt: new Date(createdAt),
-    processedAt: new Date(node.processedAt ?? createdAt),
+    processedAt: new Date(processedAt),
     sourceUpdatedAt: new Date(updatedAt),
-    cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null,
+    cancelledAt: cancelledAt === null ? null : new Date(cancelledAt),
     test: node.test ?? false,
     currency: shopCurrency,
     sourceName: node.sourceName || "unknown",
@@ -283,7 +287,7 @@ function buildOrder(node: GqlOrder, shopCurrency: string): MappedOrder {
     refunds,
   };
   if (node.transactions != null) {
-    order.transactions = node.transactions.map((transaction) => mapTransaction(transaction, m, node.processedAt ?? createdAt));
+    order.transactions = node.transactions.map((transaction) => mapTransaction(transaction, m, processedAt));
   }
   return { order, incompleteRefunds };
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   currencyDigits,
@@ -72,6 +73,36 @@ describe("parseMoney", () => {
   it("refuses amounts beyond exact integer range", () => {
     expect(() => parseMoney("90071992547409.93", 2)).toThrow(/too large/);
     expect(parseMoney("90071992547409.91", 2)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe("parseMoney's digit-by-digit path for plain amounts", () => {
+  // A leading space sends an amount through the regular-expression path (it trims first): both paths
+  // must give the same minor units, or both refuse.
+  const outcome = (input: string, digits: number) => {
+    try {
+      return parseMoney(input, digits);
+    } catch (error) {
+      return (error as Error).name;
+    }
+  };
+
+  it("agrees with the regular-expression path on any short string of signs, digits and points", () => {
+    const amount = fc.stringMatching(/^[-+]?[0-9]{0,18}(\.[0-9]{0,6})?$/);
+    const noise = fc.string({ unit: fc.constantFrom("0", "1", "9", ".", "-", "+", "e", " ", "x"), maxLength: 8 });
+    fc.assert(fc.property(fc.oneof(amount, noise), fc.integer({ min: 0, max: 4 }), (input, digits) => {
+      expect(outcome(input, digits)).toEqual(outcome(` ${input}`, digits));
+    }), { numRuns: 20_000 });
+  });
+
+  it("reads the edges the same way: zeros past the currency's digits, -0, a bare point, the safe-integer limit", () => {
+    expect(parseMoney("12.300", 2)).toBe(1230);
+    expect(() => parseMoney("12.301", 2)).toThrow("more than 2 decimal places");
+    expect(Object.is(parseMoney("-0.00", 2), 0)).toBe(true);
+    expect(() => parseMoney("5.", 2)).toThrow("not a plain decimal number");
+    expect(() => parseMoney(".5", 2)).toThrow("not a plain decimal number");
+    expect(parseMoney("90071992547409.91", 2)).toBe(9007199254740991);
+    expect(() => parseMoney("90071992547409.92", 2)).toThrow("too large to represent exactly");
   });
 });
 
