@@ -8,6 +8,7 @@
  * prisma/schema.prisma), so they have the same delegates and results; `Db` is the SQLite client's type
  * and the PostgreSQL client is used through it. Code that needs provider-specific SQL asks `dbProvider`.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
@@ -83,7 +84,17 @@ function sqliteCacheKib(): number {
  *   request's transaction is open, that query joins it, reads its uncommitted rows, and is undone if it
  *   rolls back. Found by the delivery-order property test: a refunds/create created the shop row while
  *   a duplicate delivery's transaction was open, the duplicate rolled back, and the shop row with it.
+ * - a transaction started under `withRelaxedDurability` commits with synchronous = NORMAL and an
+ *   auto-checkpoint threshold of RELAXED_CHECKPOINT_PAGES (set before its BEGIN and restored after its
+ *   COMMIT, while the connection lock is held, so no other transaction commits that way; SQLite refuses
+ *   the change inside a transaction). A backfill batch dirties more than the default 1,000 pages, so
+ *   each one used to checkpoint on its own: copy its pages into the database and sync it. Every 16,000
+ *   pages instead, the index pages that several batches touch are written once. Measured on the
+ *   200k-order bulk ingest: 22.0-22.7 s with NORMAL alone, 18.2-18.7 s with this; 64,000 pages measured
+ *   no better (18.1 s). The next commit of another transaction may carry the checkpoint of what the
+ *   batches left (at most 64 MB of log).
  */
+const RELAXED_CHECKPOINT_PAGES = 16_000;
 /** A FIFO lock: `acquire` resolves with the release function once every earlier holder has released. */
 class ConnectionLock {
   #tail: Promise<void> = Promise.resolve();
@@ -108,8 +119,40 @@ interface LockableAdapter {
   startTransaction(isolationLevel?: unknown): Promise<AdapterTransaction>;
 }
 
+/**
+ * Work whose commits can be re-derived after an OS crash or power loss (a backfill's batches and their
+ * resume points: the bulk file is read again from the last durable resume point) runs in this context.
+ */
+const relaxedDurability = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` so that the SQLite transactions it starts commit without waiting for the disk
+ * (synchronous = NORMAL in WAL mode: a commit is atomic and consistent, and durable once a later
+ * commit of the file, or a checkpoint, syncs the log, which keeps commits in order). An application
+ * crash loses nothing; an OS crash or power loss may lose the last such commits, so only work that is
+ * repeated from a durable resume point belongs here, and it ends with `syncToDisk`. Other work running
+ * at the same time (webhooks) keeps full durability. No effect on PostgreSQL.
+ */
+export function withRelaxedDurability<T>(work: () => Promise<T>): Promise<T> {
+  return relaxedDurability.run(true, work);
+}
+
+/**
+ * Makes every commit so far durable: on SQLite a passive checkpoint, which syncs the write-ahead log
+ * before copying it into the database. On PostgreSQL nothing is relaxed, so nothing is needed.
+ */
+export async function syncToDisk(db: Db): Promise<void> {
+  if (dbProvider(db) !== "sqlite") return;
+  await db.$queryRawUnsafe("PRAGMA wal_checkpoint(PASSIVE)");
+}
+
+interface DurabilityHooks {
+  /** Called with the lock held, before BEGIN; returns the undo, called after COMMIT or ROLLBACK. */
+  beforeTransaction(): (() => void) | null;
+}
+
 /** Makes the adapter's own queries wait for its open transaction (and transactions for them). */
-function serialiseConnection(adapter: LockableAdapter): void {
+function serialiseConnection(adapter: LockableAdapter, hooks?: DurabilityHooks): void {
   const lock = new ConnectionLock();
   for (const name of ["queryRaw", "executeRaw"] as const) {
     const run = adapter[name].bind(adapter);
@@ -125,11 +168,20 @@ function serialiseConnection(adapter: LockableAdapter): void {
   const start = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel?: unknown) => {
     const release = await lock.acquire();
+    let restore: (() => void) | null = null;
+    const done = () => {
+      try {
+        restore?.();
+      } finally {
+        release();
+      }
+    };
     let transaction: AdapterTransaction;
     try {
+      restore = hooks?.beforeTransaction() ?? null;
       transaction = await start(isolationLevel);
     } catch (error) {
-      release();
+      done();
       throw error;
     }
     // Prisma sends COMMIT / ROLLBACK through the transaction, then calls one of these.
@@ -138,7 +190,7 @@ function serialiseConnection(adapter: LockableAdapter): void {
       try {
         await finish();
       } finally {
-        if (open) release();
+        if (open) done();
         open = false;
       }
     };
@@ -147,7 +199,7 @@ function serialiseConnection(adapter: LockableAdapter): void {
     return transaction;
   };
 }
-type SqliteClient = { pragma?: (source: string) => unknown; prepare?: (source: string) => unknown };
+type SqliteClient = { pragma?: (source: string, options?: { simple: boolean }) => unknown; prepare?: (source: string) => unknown };
 
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   /** The better-sqlite3 connection once opened (see `sqliteConnection`). */
@@ -155,17 +207,31 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
 
   override async connect() {
     const adapter = await super.connect();
+    let synchronous: "NORMAL" | "FULL" = "FULL";
     const client = (adapter as unknown as { client?: SqliteClient }).client;
     this.connection = client ?? null;
     if (client?.pragma && client.prepare) {
       client.pragma("journal_mode = WAL");
       client.pragma("busy_timeout = 5000");
-      client.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL"}`);
+      synchronous = process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
+      client.pragma(`synchronous = ${synchronous}`);
       client.pragma(`cache_size = -${sqliteCacheKib()}`);
       const prepare = client.prepare.bind(client);
       client.prepare = (source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source);
     }
-    serialiseConnection(adapter as unknown as LockableAdapter);
+    const pragma = client?.pragma?.bind(client);
+    serialiseConnection(adapter as unknown as LockableAdapter, {
+      beforeTransaction: () => {
+        if (!pragma || !relaxedDurability.getStore()) return null;
+        const checkpointPages = pragma("wal_autocheckpoint", { simple: true });
+        pragma("synchronous = NORMAL");
+        pragma(`wal_autocheckpoint = ${RELAXED_CHECKPOINT_PAGES}`);
+        return () => {
+          pragma(`synchronous = ${synchronous}`);
+          pragma(`wal_autocheckpoint = ${Number(checkpointPages)}`);
+        };
+      },
+    });
     return adapter;
   }
 }

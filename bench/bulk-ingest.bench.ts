@@ -5,7 +5,9 @@
  *    options match): GraphQL shape, each line item and shipping line its own record with `__parentId`,
  *    transactions with fees inline, refunds inline with their line items (so the ledger is complete).
  * 2. Ingests it through the backfill's streaming path (`streamIngest`: readLines -> BulkOrderAssembler ->
- *    mapGraphqlOrder -> ingestOrders in batches) into a fresh, migrated temporary SQLite database.
+ *    mapGraphqlOrder -> ingestOrders in batches) into a fresh, migrated temporary SQLite database, as the
+ *    command line does: the mapping worker reads the file itself, and the batches commit with relaxed
+ *    durability (synced at the end; see withRelaxedDurability in app/db.server.ts), as the backfill's do.
  * 3. Prints elapsed seconds, orders/s, peak RSS (sampled, and the process's maxRSS), and how the time
  *    splits between `ingestOrders` (the database) and reading + reassembling + mapping.
  *
@@ -96,7 +98,6 @@ export async function ingestFixture(file: string, url: string, options: { writer
   const { createDb } = await import("../app/db.server");
   const { upsertShop } = await import("../app/shops/shops.server");
   const { ingestOrders } = await import("../app/ingest/orders.server");
-  const { fileStream } = await import("../app/sync/lines.server");
   const { streamIngest, mapWorkerAvailable } = await import("../app/sync/stream-ingest.server");
   const { forceLedgerSql } = await import("../app/ingest/ledger-sql.server");
   forceLedgerSql(options.writer);
@@ -112,7 +113,7 @@ export async function ingestFixture(file: string, url: string, options: { writer
     let lastReport = performance.now();
     const started = performance.now();
     const cpuStart = process.cpuUsage();
-    const result = await streamIngest(db, SHOP, fileStream(file), {
+    const result = await streamIngest(db, SHOP, { file }, {
       format: "bulk",
       batchSize: options.batchSize,
       mapInWorker: inWorker,

@@ -287,6 +287,9 @@ async function download(db: Db, shopId: string, id: string, url: string, fromByt
     batchSize: deps.batchSize,
     from: { byte: fromByte, line: fromLine },
     shouldStop: deps.shouldStop,
+    // Batches and their resume points commit in order, so after an OS crash the download resumes from
+    // the last durable resume point and reads again what was lost.
+    durability: "relaxed",
     onBatch: async (progress) => {
       const { counts } = progress;
       const pending = progress.incompleteRefundOrders;

@@ -15,17 +15,23 @@
  * thread (from source, or the production build's bundle of it), a batch or two ahead of the writes, so
  * the two halves use both cores; batches, resume points and counts are the same as in-process.
  */
-import type { Db } from "~/db.server";
+import { syncToDisk, withRelaxedDurability, type Db } from "~/db.server";
 import type { LedgerOrder } from "~/domain/ledger/types";
 import { ingestOrders } from "~/ingest/orders.server";
 import { workerScript, type WorkerScript } from "~/lib/worker-threads.server";
-import { readLines } from "./lines.server";
-import type { FromWorker, ToWorker } from "./stream-map.worker";
+import { fileStream, readLines } from "./lines.server";
+import type { FromWorker, MapWorkerData, ToWorker } from "./stream-map.worker";
 import { ordersFromWire } from "./order-wire";
 import { StreamMapper, type LineError, type MappedBatch, type ResumePoint, type StreamFormat,
   type StreamMapperOptions } from "./stream-mapper.server";
 
 export type { LineError, ResumePoint, StreamFormat } from "./stream-mapper.server";
+
+/**
+ * What to ingest: any byte stream (a download), or a file on this machine, given by its path so that a
+ * mapping worker reads it itself (from `from.byte`) instead of this thread forwarding every chunk.
+ */
+export type StreamSource = AsyncIterable<Uint8Array | string> | { file: string };
 
 export interface StreamCounts {
   lines: number;
@@ -72,6 +78,13 @@ export interface StreamIngestOptions {
   write?: (db: Db, shopId: string, orders: LedgerOrder[]) => Promise<{ applied: number; stale: number; skippedTest: number; deleted?: number }>;
   /** Stop early (tests simulate a crash with it): checked after each batch. */
   shouldStop?: () => boolean;
+  /**
+   * "relaxed": each batch (its write and `onBatch`) commits without waiting for the disk, and the
+   * ingest ends by syncing it (see withRelaxedDurability in db.server.ts). For input read again from a
+   * durable resume point (the backfill, a file on the command line): an OS crash then costs a re-read,
+   * never a half-written batch. Default "full".
+   */
+  durability?: "full" | "relaxed";
 }
 
 export interface StreamResult {
@@ -98,7 +111,7 @@ export function mapWorkerAvailable(): boolean {
   return workerScript(WORKER_URL, "stream-map") !== null;
 }
 
-export async function streamIngest(db: Db, shopId: string, source: AsyncIterable<Uint8Array | string>,
+export async function streamIngest(db: Db, shopId: string, source: StreamSource,
   options: StreamIngestOptions): Promise<StreamResult> {
   const counts: StreamCounts = { lines: 0, bytes: 0, orders: 0, applied: 0, stale: 0, skippedTest: 0, deleted: 0, refunds: 0, bad: 0, customers: 0 };
   const errors: LineError[] = [];
@@ -114,7 +127,7 @@ export async function streamIngest(db: Db, shopId: string, source: AsyncIterable
   };
 
   /** Writes one mapped batch, then reports it (its resume point is safe once it is written). */
-  const handle = async (batch: MappedBatch): Promise<void> => {
+  const handleBatch = async (batch: MappedBatch): Promise<void> => {
     for (const entry of batch.errors) {
       if (errors.length < MAX_KEPT_ERRORS) errors.push(entry);
       options.onError?.(entry);
@@ -133,13 +146,17 @@ export async function streamIngest(db: Db, shopId: string, source: AsyncIterable
     incompleteAll.push(...batch.incompleteRefundOrders);
     await options.onBatch?.({ counts: { ...counts }, resume, incompleteRefundOrders: batch.incompleteRefundOrders });
   };
+  const relaxed = options.durability === "relaxed";
+  const handle = relaxed ? (batch: MappedBatch) => withRelaxedDurability(() => handleBatch(batch)) : handleBatch;
 
   // The worker's script is resolved once here ("auto" maps here where none can start).
   const script = options.mapInWorker === false ? null : workerScript(WORKER_URL, "stream-map");
   if (options.mapInWorker === true && !script) throw new Error("No mapping worker can start here (mapWorkerAvailable() is false)");
-  const { unmatchedParents, stopped, waitedForMappingMs } = script
-    ? await mapInWorker(script, source, mapperOptions, handle, options.shouldStop)
-    : await mapHere(source, mapperOptions, handle, options.shouldStop);
+  const mapping = script
+    ? mapInWorker(script, source, mapperOptions, handle, options.shouldStop)
+    : mapHere(source, mapperOptions, handle, options.shouldStop);
+  // Relaxed commits are made durable before returning, whether the ingest ended or failed part-way.
+  const { unmatchedParents, stopped, waitedForMappingMs } = relaxed ? await mapping.finally(() => syncToDisk(db)) : await mapping;
   return { counts, errors, unmatchedParents, incompleteRefundOrders: incompleteAll, stopped, resume, waitedForMappingMs };
 }
 
@@ -149,10 +166,11 @@ interface Mapped {
   waitedForMappingMs: number;
 }
 
-async function mapHere(source: AsyncIterable<Uint8Array | string>, options: StreamMapperOptions,
+async function mapHere(source: StreamSource, options: StreamMapperOptions,
   handle: (batch: MappedBatch) => Promise<void>, shouldStop?: () => boolean): Promise<Mapped> {
   const mapper = new StreamMapper(options);
-  for await (const line of readLines(source, { byte: options.from.byte, line: options.from.line })) {
+  const bytes = "file" in source ? fileStream(source.file, options.from.byte) : source;
+  for await (const line of readLines(bytes, { byte: options.from.byte, line: options.from.line })) {
     const batch = mapper.push(line);
     if (!batch) continue;
     await handle(batch);
@@ -171,12 +189,23 @@ async function mapHere(source: AsyncIterable<Uint8Array | string>, options: Stre
  * and an HTTP download's chunks are far smaller).
  */
 const BYTES_AHEAD = 12 << 20;
+/**
+ * How long the writer may wait, before each batch, for the source to top the worker up to BYTES_AHEAD.
+ * Each chunk read completes in an event-loop turn of this thread, and a batch's write holds the loop
+ * for ~0.2 s: without the wait one chunk went across per batch while the worker maps five, and at 200k
+ * orders the worker sat 4.9 s waiting for bytes. From a file the top-up takes a few milliseconds; a
+ * slow download is not waited for longer than this.
+ */
+const TOP_UP_WAIT_MS = 25;
 
-async function mapInWorker(script: WorkerScript, source: AsyncIterable<Uint8Array | string>, options: StreamMapperOptions,
+async function mapInWorker(script: WorkerScript, source: StreamSource, options: StreamMapperOptions,
   handle: (batch: MappedBatch) => Promise<void>, shouldStop?: () => boolean): Promise<Mapped> {
-  // Parsing and mapping allocate a great many short-lived objects: a young generation of 96 MiB instead
-  // of V8's default cuts the worker's scavenges (profiled at 100k orders: GC 3.5 s -> 2.5 s).
-  const worker = script.start({ workerData: options, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+  // Parsing and mapping allocate a great many short-lived objects: a young generation of 48 MiB instead
+  // of V8's default cuts the worker's scavenges. (96 MiB cut them further, profiled at 100k orders: GC
+  // 3.5 s -> 2.5 s, but once the writer became the slower half the worker waited for it anyway, and
+  // the 1M-order ingest's maxRSS reached 516 MB, over its 500 MB budget; with 48 MiB, 455 MB.)
+  const file = "file" in source ? source.file : undefined;
+  const worker = script.start({ workerData: { ...options, file } satisfies MapWorkerData, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
   const inbox: FromWorker[] = [];
   let failure: unknown = null;
   let finished = false;
@@ -189,8 +218,9 @@ async function mapInWorker(script: WorkerScript, source: AsyncIterable<Uint8Arra
 
   // Forward the source while fewer than BYTES_AHEAD bytes are unread by the worker (one reading loop at
   // a time, so chunks go in order); each "pull" reports the bytes the worker has taken.
-  const iterator = source[Symbol.asyncIterator]();
-  let ended = false;
+  // A file is read by the worker: nothing to forward.
+  const iterator = "file" in source ? null : source[Symbol.asyncIterator]();
+  let ended = iterator === null;
   let ahead = 0;
   let filling = false;
   let filled: Promise<void> = Promise.resolve();
@@ -200,7 +230,7 @@ async function mapInWorker(script: WorkerScript, source: AsyncIterable<Uint8Arra
     filled = (async () => {
       try {
         while (!ended && !failure && !finished && ahead < BYTES_AHEAD) {
-          const next = await iterator.next();
+          const next = await iterator!.next();
           if (next.done) {
             ended = true;
             send({ type: "end" });
@@ -252,6 +282,8 @@ async function mapInWorker(script: WorkerScript, source: AsyncIterable<Uint8Arra
       const message = inbox.shift()!;
       if (message.type === "failed") throw new Error(message.message);
       if (message.type === "pull") continue;
+      fill();
+      if (filling) await Promise.race([filled, new Promise((resolve) => setTimeout(resolve, TOP_UP_WAIT_MS))]);
       await handle({ ...message.batch, orders: ordersFromWire(message.batch.orders) });
       if (message.type === "done") return { unmatchedParents: message.unmatchedParents, stopped: false, waitedForMappingMs: waited };
       if (shouldStop?.()) return { unmatchedParents: [], stopped: true, waitedForMappingMs: waited };
@@ -261,6 +293,6 @@ async function mapInWorker(script: WorkerScript, source: AsyncIterable<Uint8Arra
     finished = true;
     await worker.terminate();
     await filled;
-    await iterator.return?.();
+    await iterator?.return?.();
   }
 }

@@ -4,16 +4,19 @@
  * (order-wire.ts), so JSON parsing, reassembly and mapping run on the second core while the main thread
  * writes.
  *
+ * The bytes come from a file the worker reads itself (workerData.file), or from the main thread.
  * Protocol (main -> worker): "chunk" (an ArrayBuffer, transferred), "end", "credit" (a batch was
  * written: one more may be produced). Worker -> main: "pull" (a chunk of `bytes` was taken: forward
  * more), "batch", "done" (the last batch and the unmatched parents), "failed". At most MAX_AHEAD
  * batches are posted ahead of the writer, so memory stays bounded whatever the file size.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { readLines } from "./lines.server";
+import { fileStream, readLines } from "./lines.server";
 import { ordersToWire } from "./order-wire";
 import { StreamMapper, type MappedBatch, type StreamMapperOptions } from "./stream-mapper.server";
 
+/** The worker's data: the mapper's options, and the file to read when it reads one itself. */
+export type MapWorkerData = StreamMapperOptions & { file?: string };
 export type ToWorker = { type: "chunk"; data: ArrayBuffer } | { type: "end" } | { type: "credit" };
 export type WorkerBatch = Omit<MappedBatch, "orders"> & { orders: string };
 export type FromWorker =
@@ -25,7 +28,7 @@ export type FromWorker =
 const MAX_AHEAD = 2;
 
 const port = parentPort!;
-const options = workerData as StreamMapperOptions;
+const options = workerData as MapWorkerData;
 
 const chunks: (Uint8Array | null)[] = [];
 let chunkArrived: (() => void) | null = null;
@@ -58,7 +61,8 @@ const post = (batch: MappedBatch): WorkerBatch => ({ ...batch, orders: ordersToW
 
 async function run(): Promise<void> {
   const mapper = new StreamMapper(options);
-  for await (const line of readLines(source(), { byte: options.from.byte, line: options.from.line })) {
+  const bytes = options.file === undefined ? source() : fileStream(options.file, options.from.byte);
+  for await (const line of readLines(bytes, { byte: options.from.byte, line: options.from.line })) {
     const batch = mapper.push(line);
     if (!batch) continue;
     if (credits <= 0) await new Promise<void>((resolve) => (creditArrived = resolve));

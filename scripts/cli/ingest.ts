@@ -16,7 +16,6 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import db from "~/db.server";
 import { getShop, upsertShop } from "~/shops/shops.server";
-import { fileStream } from "~/sync/lines.server";
 import { streamIngest, type StreamFormat } from "~/sync/stream-ingest.server";
 
 const USAGE = "Usage: npm run cli -- ingest --shop <shop>.myshopify.com --format <bulk|webhook> [--batch 1000] [--time-zone Europe/London] <file>";
@@ -67,10 +66,12 @@ export default async function run(args: string[], out: (line: string) => void = 
 
   const started = performance.now();
   let printed = 0;
-  const result = await streamIngest(db, shop, fileStream(file), {
+  const result = await streamIngest(db, shop, { file }, {
     format: format as StreamFormat,
     batchSize,
     countCustomers: true,
+    // The file is read again to repair an OS crash; the command syncs before it prints its counts.
+    durability: "relaxed",
     beforeFirstBatch: async (first) => {
       const existing = await getShop(db, shop);
       if (!existing) {

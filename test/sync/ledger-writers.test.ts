@@ -12,7 +12,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
-import { forceLedgerSql, ledgerSqlFor, type LedgerSqlKind } from "~/ingest/ledger-sql.server";
+import { forceLedgerSql, ledgerSqlFor, sqliteTimestamp, type LedgerSqlKind } from "~/ingest/ledger-sql.server";
 import { ingestOrders } from "~/ingest/orders.server";
 import { normalizeOrder } from "~/domain/ledger/shopify-order";
 import { upsertShop } from "~/shops/shops.server";
@@ -40,6 +40,21 @@ async function ledgerWith(kind: LedgerSqlKind, deliveries: Delivery[]) {
   await deliverAll(deliveries);
   return ledgerDump(TEST_SHOP);
 }
+
+describe("sqliteTimestamp", () => {
+  it("writes every instant as the adapter does (toISOString with +00:00), before 1970 and past year 9999 too", () => {
+    fc.assert(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+      const date = new Date(ms);
+      expect(sqliteTimestamp(date)).toBe(date.toISOString().replace("Z", "+00:00"));
+    }), { numRuns: 5000 });
+    expect(sqliteTimestamp(new Date(-1))).toBe("1969-12-31T23:59:59.999+00:00");
+    expect(sqliteTimestamp(new Date("2024-11-01T04:06:53.120Z"))).toBe("2024-11-01T04:06:53.120+00:00");
+  });
+
+  it("refuses an invalid Date as toISOString does", () => {
+    expect(() => sqliteTimestamp(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
 
 describe("the ledger's statement runners", () => {
   it.skipIf(onPostgres)("uses the SQLite connection inside a transaction by default, and the portable runner when asked", async () => {
@@ -109,22 +124,24 @@ describe("the ledger's statement runners", () => {
 });
 
 describe("mapping in a worker thread", () => {
-  it("gives the same batches, resume points, errors and ledger as mapping in this thread", async () => {
+  it("gives the same batches, resume points, errors and ledger as mapping in this thread, whether it reads the file or is sent its bytes", async () => {
     const runs = [];
-    for (const mapInWorker of [false, true]) {
+    for (const [mapInWorker, workerReadsFile] of [[false, false], [true, false], [true, true]]) {
       await resetDb();
       await upsertShop(db, { id: "bulk.myshopify.com", currency: "USD" });
       const progress: BatchProgress[] = [];
-      const result = await streamIngest(db, "bulk.myshopify.com", fileStream(BULK_FILE), {
+      const source = workerReadsFile ? { file: BULK_FILE } : fileStream(BULK_FILE);
+      const result = await streamIngest(db, "bulk.myshopify.com", source, {
         format: "bulk", batchSize: 2, window: 2, mapInWorker, onBatch: async (batch) => void progress.push(batch),
       });
       // Time spent waiting for the worker is the one figure that differs.
       runs.push({ result: { ...result, waitedForMappingMs: 0 }, progress, ledger: await ledgerRows("bulk.myshopify.com") });
     }
-    const [here, worker] = runs;
+    const [here, worker, workerReading] = runs;
     expect(here.result.counts).toMatchObject({ lines: 12, orders: 4, applied: 4, bad: 1 });
     expect(here.result.errors).toEqual([{ line: 10, message: expect.stringMatching(/Order\/6999 came without/) }]);
     expect(worker).toEqual(here);
+    expect(workerReading).toEqual(here);
   }, 60_000);
 
   it("takes a download of many small chunks (forwarded by bytes, not by count) and gives the same ledger", async () => {
@@ -163,11 +180,16 @@ describe("mapping in a worker thread", () => {
       expect(first.stopped).toBe(true);
       expect(first.counts.orders).toBe(14);
       expect(first.resume.line).toBeGreaterThan(0);
-      const rest = await streamIngest(db, "bulk.myshopify.com", fileStream(file, first.resume.byte), {
+      // The worker opens the file itself at the resume point's byte.
+      const rest = await streamIngest(db, "bulk.myshopify.com", { file }, {
         format: "bulk", batchSize: 7, window: 3, mapInWorker: true, from: first.resume,
       });
       expect(rest.stopped).toBe(false);
       expect(rest.errors).toEqual([]);
+      // It read from the resume point on: line numbers and bytes end where the file does.
+      expect(rest.counts.lines).toBe(lines.length);
+      expect(rest.counts.bytes).toBe(Buffer.byteLength(`${lines.join("\n")}\n`));
+      expect(rest.counts.orders).toBeLessThan(40);
       const resumed = await ledgerRows("bulk.myshopify.com");
       await resetDb();
       await upsertShop(db, { id: "bulk.myshopify.com", currency: "USD" });
