@@ -86,6 +86,14 @@ describe("the ledger's statement runners", () => {
       const counts = await ingestOrders(db, "writers.myshopify.com", bodies.map((body) => normalizeOrder(JSON.parse(JSON.stringify(body)))));
       expect(counts.applied + counts.skippedTest).toBe(60);
       dumps.push(await ledgerRows("writers.myshopify.com"));
+      if (!onPostgres) {
+        // Money columns are stored as integers by both runners (the SQLite one binds plain numbers).
+        const [types] = await db.$queryRawUnsafe<{ orders: string; lines: string; refunds: string }[]>(`SELECT
+          (SELECT group_concat(DISTINCT typeof("totalPrice") || typeof("taxes")) FROM "Order") AS "orders",
+          (SELECT group_concat(DISTINCT typeof("unitPrice") || typeof("netSales")) FROM "OrderLine") AS "lines",
+          (SELECT group_concat(DISTINCT typeof("merchandise") || typeof("taxes")) FROM "Refund") AS "refunds"`);
+        expect(types).toEqual({ orders: "integerinteger", lines: "integerinteger", refunds: "integerinteger" });
+      }
     }
     expect(dumps[0].orders.length).toBeGreaterThan(50);
     expect(dumps[0].transactions.length + dumps[0].refunds.length).toBeGreaterThan(0);
