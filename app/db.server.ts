@@ -220,15 +220,16 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
       client.prepare = (source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source);
     }
     const pragma = client?.pragma?.bind(client);
+    // The connection's own threshold, restored after each relaxed transaction.
+    const checkpointPages = pragma ? Number(pragma("wal_autocheckpoint", { simple: true })) : 0;
     serialiseConnection(adapter as unknown as LockableAdapter, {
       beforeTransaction: () => {
         if (!pragma || !relaxedDurability.getStore()) return null;
-        const checkpointPages = pragma("wal_autocheckpoint", { simple: true });
         pragma("synchronous = NORMAL");
         pragma(`wal_autocheckpoint = ${RELAXED_CHECKPOINT_PAGES}`);
         return () => {
           pragma(`synchronous = ${synchronous}`);
-          pragma(`wal_autocheckpoint = ${Number(checkpointPages)}`);
+          pragma(`wal_autocheckpoint = ${checkpointPages}`);
         };
       },
     });

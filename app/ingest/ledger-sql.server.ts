@@ -147,10 +147,6 @@ function sqliteLedgerSql(connection: SqliteConnection): LedgerSql {
       // One prepared single-row INSERT run per row: in SQLite that beats building multi-row statements.
       const statement = prepared(connection,
         `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      // Rows of a batch repeat their timestamps (ingestedAt on every row, createdAt = processedAt on
-      // most orders): the last Date's text is kept so each distinct instant is formatted once in a row.
-      let lastTime = Number.NaN;
-      let lastText = "";
       for (const row of rows) {
         // The row's values in its keys' order (the interface's contract: the same keys in the same order
         // on every row); Object.values measured ~3x faster than a keyed read per column.
@@ -158,16 +154,8 @@ function sqliteLedgerSql(connection: SqliteConnection): LedgerSql {
         if (values.length !== columns.length) throw new Error(`Rows of ${table} differ in their columns`);
         for (let index = 0; index < values.length; index += 1) {
           const value = values[index];
-          if (value instanceof Date) {
-            const time = value.getTime();
-            if (time !== lastTime) {
-              lastTime = time;
-              lastText = bindValue(value) as string;
-            }
-            values[index] = lastText;
-          } else {
-            values[index] = typeof value === "object" || typeof value === "boolean" || value === undefined ? bindValue(value) : value;
-          }
+          // Dates (sqliteTimestamp, cheap enough to format each one), booleans, null and undefined.
+          if (typeof value === "object" || typeof value === "boolean" || value === undefined) values[index] = bindValue(value);
         }
         statement.run(values);
       }

@@ -283,7 +283,11 @@ async function mapInWorker(script: WorkerScript, source: StreamSource, options: 
       if (message.type === "failed") throw new Error(message.message);
       if (message.type === "pull") continue;
       fill();
-      if (filling) await Promise.race([filled, new Promise((resolve) => setTimeout(resolve, TOP_UP_WAIT_MS))]);
+      if (filling) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([filled, new Promise((resolve) => (timer = setTimeout(resolve, TOP_UP_WAIT_MS)))]);
+        clearTimeout(timer);
+      }
       await handle({ ...message.batch, orders: ordersFromWire(message.batch.orders) });
       if (message.type === "done") return { unmatchedParents: message.unmatchedParents, stopped: false, waitedForMappingMs: waited };
       if (shouldStop?.()) return { unmatchedParents: [], stopped: true, waitedForMappingMs: waited };
