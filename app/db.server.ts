@@ -78,7 +78,8 @@ function sqliteCacheKib(): number {
  *   deferred transaction that reads, then writes while another process holds the write lock fails at
  *   once with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT (the busy timeout cannot help it). Measured with a web
  *   process and a worker process on one file: 990 of 4,400 webhook deliveries answered 500 that way.
- *   IMMEDIATE takes the write lock up front, waiting up to the busy timeout, so processes queue instead.
+ *   IMMEDIATE takes the write lock up front, waiting up to 5 s, so processes queue instead. The wait is
+ *   on the event loop, not in SQLite's busy handler (beginImmediate).
  * - one statement or transaction at a time on the connection (ConnectionLock). The adapter serialises
  *   its transactions, but runs a query made outside them on the same connection at once: while another
  *   request's transaction is open, that query joins it, reads its uncommitted rows, and is undone if it
@@ -146,13 +147,17 @@ export async function syncToDisk(db: Db): Promise<void> {
   await db.$queryRawUnsafe("PRAGMA wal_checkpoint(PASSIVE)");
 }
 
-interface DurabilityHooks {
+interface TransactionHooks {
   /** Called with the lock held, before BEGIN; returns the undo, called after COMMIT or ROLLBACK. */
   beforeTransaction(): (() => void) | null;
+  /** Called with the lock held, after beforeTransaction: takes the database's write lock (BEGIN). */
+  begin(): Promise<void>;
+  /** Ends a transaction `begin` opened when the adapter's own start failed after it. */
+  abandon(): void;
 }
 
 /** Makes the adapter's own queries wait for its open transaction (and transactions for them). */
-function serialiseConnection(adapter: LockableAdapter, hooks?: DurabilityHooks): void {
+function serialiseConnection(adapter: LockableAdapter, hooks?: TransactionHooks): void {
   const lock = new ConnectionLock();
   for (const name of ["queryRaw", "executeRaw"] as const) {
     const run = adapter[name].bind(adapter);
@@ -179,9 +184,14 @@ function serialiseConnection(adapter: LockableAdapter, hooks?: DurabilityHooks):
     let transaction: AdapterTransaction;
     try {
       restore = hooks?.beforeTransaction() ?? null;
+      await hooks?.begin();
       transaction = await start(isolationLevel);
     } catch (error) {
-      done();
+      try {
+        hooks?.abandon();
+      } finally {
+        done();
+      }
       throw error;
     }
     // Prisma sends COMMIT / ROLLBACK through the transaction, then calls one of these.
@@ -201,6 +211,38 @@ function serialiseConnection(adapter: LockableAdapter, hooks?: DurabilityHooks):
 }
 type SqliteClient = { pragma?: (source: string, options?: { simple: boolean }) => unknown; prepare?: (source: string) => unknown };
 
+/** How long a transaction waits for another connection's write lock before failing (as busy_timeout). */
+const WRITE_LOCK_WAIT_MS = 5_000;
+/** Longest pause between two tries for the write lock. */
+const WRITE_LOCK_POLL_MAX_MS = 4;
+
+/**
+ * BEGIN IMMEDIATE without blocking the thread: tried with busy_timeout = 0 and, while another
+ * connection (another process, or a worker thread) holds the write lock, tried again after a pause on
+ * the event loop. SQLite's busy handler would sleep inside the call instead, and with it the whole
+ * event loop: a web process whose worker process held the lock for 100 ms stopped reading requests
+ * for as long, and its busy handler's back-off (sleeps of up to 100 ms) added more. Measured in the
+ * web + worker webhook benchmark at 300 orders/s: see bench/webhooks.bench.ts.
+ */
+export async function beginImmediate(exec: (source: string) => unknown, pragma: (source: string) => unknown,
+  waitMs = WRITE_LOCK_WAIT_MS): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let pause = 1;
+  for (;;) {
+    pragma("busy_timeout = 0");
+    try {
+      exec("BEGIN IMMEDIATE");
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+    } finally {
+      pragma(`busy_timeout = ${WRITE_LOCK_WAIT_MS}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, WRITE_LOCK_POLL_MAX_MS);
+  }
+}
+
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   /** The better-sqlite3 connection once opened (see `sqliteConnection`). */
   connection: unknown = null;
@@ -208,21 +250,38 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
     let synchronous: "NORMAL" | "FULL" = "FULL";
+    let writeLockTaken = false;
     const client = (adapter as unknown as { client?: SqliteClient }).client;
     this.connection = client ?? null;
     if (client?.pragma && client.prepare) {
       client.pragma("journal_mode = WAL");
-      client.pragma("busy_timeout = 5000");
+      client.pragma(`busy_timeout = ${WRITE_LOCK_WAIT_MS}`);
       synchronous = process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
       client.pragma(`synchronous = ${synchronous}`);
       client.pragma(`cache_size = -${sqliteCacheKib()}`);
       const prepare = client.prepare.bind(client);
-      client.prepare = (source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source);
+      // The adapter's BEGIN: a no-op once `begin` below holds the write lock, else BEGIN IMMEDIATE.
+      client.prepare = (source: string) => {
+        if (source !== "BEGIN") return prepare(source);
+        const begun = writeLockTaken;
+        writeLockTaken = false;
+        return prepare(begun ? "SELECT 1 WHERE 0" : "BEGIN IMMEDIATE");
+      };
     }
     const pragma = client?.pragma?.bind(client);
     // The connection's own threshold, restored after each relaxed transaction.
     const checkpointPages = pragma ? Number(pragma("wal_autocheckpoint", { simple: true })) : 0;
+    const sqlite = client as (SqliteClient & { exec?: (source: string) => unknown; inTransaction?: boolean }) | undefined;
     serialiseConnection(adapter as unknown as LockableAdapter, {
+      begin: async () => {
+        if (!pragma || !sqlite?.exec) return;
+        await beginImmediate(sqlite.exec.bind(sqlite), pragma);
+        writeLockTaken = true;
+      },
+      abandon: () => {
+        writeLockTaken = false;
+        if (sqlite?.inTransaction) sqlite.exec?.("ROLLBACK");
+      },
       beforeTransaction: () => {
         if (!pragma || !relaxedDurability.getStore()) return null;
         pragma("synchronous = NORMAL");
