@@ -15,7 +15,8 @@ import { bool, date, num } from "~/lib/sql-values";
 import { openRowSource } from "~/analytics/rows.server";
 
 type Row = Record<string, unknown>;
-type Executor = Pick<Db, "$queryRaw">;
+/** A client or transaction, or the ledger's prepared statements on one (ledgerSqlFor): raw reads only. */
+type Executor = Pick<Db, "$queryRaw"> | { $queryRaw<T>(query: Prisma.Sql): PromiseLike<T> };
 
 const list = (value: unknown): string[] => (typeof value === "string" && value !== "" ? value.split(",") : []);
 
@@ -154,7 +155,7 @@ export interface LedgerPage {
  * ~50 us through the driver adapter), each statement on its own, so no read transaction is held for
  * the whole run; elsewhere through `$queryRaw`. Same SQL on both paths.
  */
-export async function* ledgerPages(db: Executor, shopId: string, pageSize = 2000): AsyncGenerator<LedgerPage> {
+export async function* ledgerPages(db: Pick<Db, "$queryRaw">, shopId: string, pageSize = 2000): AsyncGenerator<LedgerPage> {
   const source = openRowSource(db, { snapshot: false });
   try {
     let after = "";

@@ -29,6 +29,7 @@ import type { LedgerOrder } from "~/domain/ledger/types";
 import { chunk } from "~/lib/chunks";
 import { actualPaymentFee, ledgerPages, readLedgerOrders } from "./ledger-reader.server";
 import { insertLiteralRows } from "./literal-insert.server";
+import { ledgerSqlFor } from "~/ingest/ledger-sql.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -264,12 +265,20 @@ export async function recomputeOrders(db: Db, shopId: string, orderIds: string[]
   // it. Each slice reads, computes and replaces its orders' rows atomically; a retry redoes them all.
   for (const part of chunk(ids, RECOMPUTE_ORDERS_PER_TRANSACTION)) {
     await db.$transaction(async (tx) => {
-      const orders = await readLedgerOrders(tx, shopId, part);
+      // Prepared statements on SQLite: the slice holds the write lock the webhooks wait for, and read
+      // through Prisma its five queries alone took 16-46 ms for 200 orders (webhook benchmark).
+      const sql = ledgerSqlFor(db, tx);
+      const orders = await readLedgerOrders(sql, shopId, part);
       const computed = computeRows(shopId, orders, config, version, options.asOf ?? new Date(), contacts);
-      await tx.$executeRaw(Prisma.sql`DELETE FROM "ValueEvent" WHERE "shopId" = ${shopId} AND "orderId" IN (${Prisma.join(part)})`);
-      await tx.$executeRaw(Prisma.sql`DELETE FROM "OrderMargin" WHERE "shopId" = ${shopId} AND "orderId" IN (${Prisma.join(part)})`);
-      await insertLiteralRows(tx, "OrderMargin", computed.margins);
-      await insertLiteralRows(tx, "ValueEvent", computed.events);
+      await sql.$executeRaw(Prisma.sql`DELETE FROM "ValueEvent" WHERE "shopId" = ${shopId} AND "orderId" IN (${Prisma.join(part)})`);
+      await sql.$executeRaw(Prisma.sql`DELETE FROM "OrderMargin" WHERE "shopId" = ${shopId} AND "orderId" IN (${Prisma.join(part)})`);
+      if (sql.kind === "sqlite") {
+        await sql.insertRows("OrderMargin", computed.margins);
+        await sql.insertRows("ValueEvent", computed.events);
+      } else {
+        await insertLiteralRows(tx, "OrderMargin", computed.margins);
+        await insertLiteralRows(tx, "ValueEvent", computed.events);
+      }
       result.orders += orders.length;
       result.valueEvents += computed.events.length;
       for (const key of ["netRevenue", "grossMargin", "contributionMargin"] as const) result.totals[key] += computed.totals[key];
