@@ -15,6 +15,7 @@ export const WORKER_ENTRIES = {
   "stream-map": "app/sync/stream-map.worker.ts",
   refresh: "app/analytics/refresh.worker.ts",
   "order-scan": "app/analytics/order-scan.worker.ts",
+  "job-worker": "app/queue/worker.thread.ts",
 };
 
 export async function buildWorkers(outdir = path.join(root, "build/workers")) {

@@ -9,7 +9,9 @@ import db from "~/db.server";
 import "./kinds.server";
 import { log } from "~/lib/log.server";
 import { registeredJobKinds, startWorker } from "./queue.server";
+import { lowerThreadPriority } from "./worker.server";
 
+lowerThreadPriority();
 const worker = startWorker(db, {
   intervalMs: Number(process.env.JOB_WORKER_INTERVAL_MS || 500),
   workerId: process.env.JOB_WORKER_ID,
