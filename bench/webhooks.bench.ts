@@ -1,20 +1,24 @@
 /**
  * Webhook throughput through the real HTTP server: the production build served by `startServer`
  * (server.mjs) in a child process on loopback, with a temporary SQLite database, receiving signed
- * `orders/create` deliveries (bodies from the demo generator) from a load generator in this process
- * with bounded concurrency. The server runs its job worker as in production (margin recompute jobs are
- * enqueued per order and run in the background when app/margins provides the handler).
+ * `orders/create` deliveries (bodies from the demo generator) from a load generator in this process.
+ * The server runs its job worker as in production (margin recompute jobs are enqueued per order and
+ * run in the background when app/margins provides the handler).
  *
- * Prints sustained orders/s, latency p50/p95/p99/max, and checks that every delivery was stored
- * (Order rows and webhook receipts counted in the database). Target: >= 300 orders/s, p99 < 100 ms.
+ * Two measured phases per layout (see runLayout): the target rate offered open loop, latency measured
+ * from each delivery's scheduled time (so a stall's queue counts); then capacity with a fixed number
+ * in flight. Checks that every delivery was stored (Order rows and webhook receipts counted in the
+ * database). Target: >= 300 orders/s, p99 < 100 ms at that rate, nothing lost.
  *
- * Three layouts, each on a fresh database: one process with the worker in-process (the default), a web
- * process plus a worker process (JOB_WORKER=off on the web process), and the web process alone.
+ * Three layouts, each on a fresh database: one process with the worker in a thread of it (the
+ * default), a web process plus a worker process (JOB_WORKER=off on the web process), and the web
+ * process alone.
  *
- * WEBHOOK_BENCH_ORDERS (default 6000), WEBHOOK_BENCH_CONCURRENCY (default 16) and
- * WEBHOOK_BENCH_LAYOUTS (comma-separated: in-process,separate,web-only) change the run;
- * WEBHOOK_BENCH_APP_DIR serves an already built copy of the app (its server.mjs and build/) instead of
- * building this tree; WEBHOOK_BENCH_CPU_PROF=<dir> writes a CPU profile of the server there.
+ * WEBHOOK_BENCH_ORDERS (per phase, default 6000), WEBHOOK_BENCH_RATE (default 300 orders/s),
+ * WEBHOOK_BENCH_CONCURRENCY (default 16) and WEBHOOK_BENCH_LAYOUTS (comma-separated:
+ * in-process,separate,web-only) change the run; WEBHOOK_BENCH_APP_DIR serves an already built copy of
+ * the app (its server.mjs and build/) instead of building this tree; WEBHOOK_BENCH_CPU_PROF=<dir> writes
+ * a CPU profile of the server there.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
@@ -33,6 +37,7 @@ export const SHOP = "webhook-bench.myshopify.com";
 const ORDERS = Number(process.env.WEBHOOK_BENCH_ORDERS || 6_000);
 const WARMUP = Math.min(500, Math.floor(ORDERS / 10));
 const CONCURRENCY = Number(process.env.WEBHOOK_BENCH_CONCURRENCY || 16);
+const RATE = Number(process.env.WEBHOOK_BENCH_RATE || 300);
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -177,6 +182,36 @@ export async function fire(port: number | number[], items: Delivery[], concurren
   return { latencies, failures: failed.length, failed, errors: Object.fromEntries(errors), ms: performance.now() - started };
 }
 
+/**
+ * Open loop: delivery i is sent at `started + i / rate` whatever the server's answers so far (a late
+ * server does not slow the load down, as Shopify's deliveries do not wait either). Each latency is
+ * measured from the delivery's scheduled time, so time spent waiting for a free socket or behind a
+ * stalled generator counts against the server (no coordinated omission).
+ */
+export async function firePaced(port: number, items: Delivery[], rate: number): Promise<{ latencies: number[]; failures: number; failed: Delivery[]; errors: Record<string, number>; ms: number }> {
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  const failed: Delivery[] = [];
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const item = items[index];
+    inFlight.push(send(port, item, randomUUID()).catch((error: NodeJS.ErrnoException) => {
+      errors.set(error.code ?? error.message, (errors.get(error.code ?? error.message) ?? 0) + 1);
+      return 0;
+    }).then((status) => {
+      latencies.push(performance.now() - due);
+      if (status !== 200) failed.push(item);
+      if (status !== 200 && status !== 0) errors.set(`HTTP ${status}`, (errors.get(`HTTP ${status}`) ?? 0) + 1);
+    }));
+  }
+  await Promise.all(inFlight);
+  return { latencies, failures: failed.length, failed, errors: Object.fromEntries(errors), ms: performance.now() - started };
+}
+
 export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 export async function stop(child: ChildProcess | null): Promise<void> {
@@ -200,7 +235,27 @@ export async function storedCounts(url: string): Promise<{ stored: number; recei
   }
 }
 
-/** One run: a fresh database, the server (and a worker process in the "separate" layout), the load. */
+interface PhaseResult {
+  latencies: number[];
+  failures: number;
+  errors: Record<string, number>;
+  ms: number;
+}
+
+const fmt = (n: number) => n.toFixed(1);
+const latencyLine = (sorted: number[]) =>
+  `latency p50 ${fmt(quantile(sorted, 0.5))} ms, p95 ${fmt(quantile(sorted, 0.95))} ms, p99 ${fmt(quantile(sorted, 0.99))} ms, max ${fmt(sorted[sorted.length - 1])} ms`;
+
+/**
+ * One run: a fresh database, the server (and a worker process in the "separate" layout), then two
+ * measured phases on it:
+ * 1. the target rate, open loop (firePaced at RATE orders/s): the latency a shop sending 300 orders/s
+ *    sees, queueing behind any stall included;
+ * 2. capacity, closed loop (CONCURRENCY in flight): the most orders/s the layout sustains; its latency
+ *    is mostly the queue of 16 requests and is printed for reference.
+ * Met when the capacity is >= 300 orders/s, the paced phase's p99 < 100 ms (and it kept the pace), and
+ * every delivery of both phases was stored.
+ */
 async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "webhook-bench-"));
   const url = `file:${path.join(dir, "bench.sqlite")}`;
@@ -213,30 +268,39 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
     if (worker === "separate") workerProcess = await startWorkerProcess(port, url);
 
     const warm = await fire(port, items.slice(0, WARMUP), CONCURRENCY);
-    const measured = await fire(port, items.slice(WARMUP), CONCURRENCY);
-    const sorted = [...measured.latencies].sort((a, b) => a - b);
-    const rate = ORDERS / (measured.ms / 1000);
-    const p99 = quantile(sorted, 0.99);
+    const pacedItems = items.slice(WARMUP, WARMUP + ORDERS);
+    const paced: PhaseResult = await firePaced(port, pacedItems, RATE);
+    const capacity: PhaseResult = await fire(port, items.slice(WARMUP + ORDERS), CONCURRENCY);
+    const pacedSorted = [...paced.latencies].sort((a, b) => a - b);
+    const capacitySorted = [...capacity.latencies].sort((a, b) => a - b);
+    const rate = ORDERS / (capacity.ms / 1000);
+    const p99 = quantile(pacedSorted, 0.99);
+    // The paced phase kept the pace when its last answer came within a second of its last send.
+    const kept = paced.ms <= ((ORDERS - 1) * 1000) / RATE + 1000;
 
     // Let the worker settle, then check what was stored.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const { stored, receipts, queue } = await storedCounts(url);
     const expected = items.filter((item) => !item.test).length;
     const sent = items.length;
+    const failures = warm.failures + paced.failures + capacity.failures;
 
-    const fmt = (n: number) => n.toFixed(1);
     const layout = {
-      "in-process": "one process, worker in-process (the default)",
+      "in-process": "one process, worker in a thread of it (the default)",
       separate: "web process (JOB_WORKER=off) + a worker process",
       "web-only": "web process alone (JOB_WORKER=off, margin jobs left queued)",
     }[worker];
     console.log(`  ${layout}:`);
-    console.log(`    sustained ${Math.round(rate)} orders/s (${ORDERS} in ${(measured.ms / 1000).toFixed(2)} s)   ` +
-      `latency p50 ${fmt(quantile(sorted, 0.5))} ms, p95 ${fmt(quantile(sorted, 0.95))} ms, p99 ${fmt(p99)} ms, max ${fmt(sorted[sorted.length - 1])} ms`);
+    console.log(`    at ${RATE} orders/s offered (${ORDERS} over ${(paced.ms / 1000).toFixed(2)} s, open loop):   ${latencyLine(pacedSorted)}`);
+    console.log(`    capacity ${Math.round(rate)} orders/s (${ORDERS} in ${(capacity.ms / 1000).toFixed(2)} s, ${CONCURRENCY} in flight):   ${latencyLine(capacitySorted)}`);
     console.log(`    stored: ${stored} orders of ${expected} non-test orders sent, ${receipts} receipts of ${sent} deliveries, ` +
-      `${measured.failures + warm.failures} non-200 answers; margin jobs ${queue.map((row) => `${row.status} ${row.count}`).join(", ") || "none"}`);
-    const ok = rate >= 300 && p99 < 100 && stored === expected && receipts === sent && measured.failures + warm.failures === 0;
-    console.log(`    target >= 300 orders/s, p99 < 100 ms, nothing lost: ${ok ? "OK" : "NOT MET"}`);
+      `${failures} non-200 answers; margin jobs ${queue.map((row) => `${row.status} ${row.count}`).join(", ") || "none"}`);
+    if (failures) {
+      const errors = [warm, paced, capacity].flatMap((phase) => Object.entries(phase.errors));
+      console.log(`    failed deliveries: ${errors.map(([kind, count]) => `${kind} x${count}`).join(", ")}`);
+    }
+    const ok = rate >= 300 && kept && p99 < 100 && stored === expected && receipts === sent && failures === 0;
+    console.log(`    target >= 300 orders/s, p99 < 100 ms at 300 orders/s, nothing lost: ${ok ? "OK" : "NOT MET"}`);
     return ok;
   } finally {
     await stop(workerProcess);
@@ -247,8 +311,8 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
 
 export default async function run(): Promise<void> {
   if (APP_DIR === ROOT) buildIfStale(ROOT, () => console.log("  building the app (remix vite:build)..."));
-  const items = await deliveries(WARMUP + ORDERS);
-  console.log(`  ${ORDERS} signed orders/create deliveries (+${WARMUP} warm-up) over loopback, ${CONCURRENCY} in flight, SQLite (WAL)`);
+  const items = await deliveries(WARMUP + 2 * ORDERS);
+  console.log(`  signed orders/create deliveries over loopback, SQLite (WAL): ${WARMUP} warm-up, then ${ORDERS} at ${RATE}/s, then ${ORDERS} with ${CONCURRENCY} in flight`);
   const layouts = (process.env.WEBHOOK_BENCH_LAYOUTS || "in-process,separate,web-only").split(",") as Layout[];
   for (const layout of layouts) await runLayout(items, layout);
 }
