@@ -234,7 +234,9 @@ export async function beginImmediate(exec: (source: string) => unknown, pragma: 
       exec("BEGIN IMMEDIATE");
       return;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      // SQLITE_BUSY, or an extended code of it (SQLITE_BUSY_RECOVERY while another connection recovers the log).
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== "string" || !code.startsWith("SQLITE_BUSY") || Date.now() >= deadline) throw error;
     } finally {
       pragma(`busy_timeout = ${WRITE_LOCK_WAIT_MS}`);
     }
