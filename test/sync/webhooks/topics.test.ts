@@ -420,9 +420,11 @@ describe("margin recompute hook", () => {
   });
 
   it("the job recomputes the orders' margins through app/margins, both jobs in one run", async () => {
-    await deliver("orders/create", order());
-    await deliver("orders/create", order({ id: 1002, customerId: 502 }));
+    // Each delivery answered 200 (so each enqueued its job): a failed one would show here, not as a missing job.
+    expect((await deliver("orders/create", order())).status).toBe(200);
+    expect((await deliver("orders/create", order({ id: 1002, customerId: 502 }))).status).toBe(200);
     expect(await db.orderMargin.count()).toBe(0);
+    expect(await db.job.count({ where: { kind: MARGIN_RECOMPUTE_JOB, status: "queued" } })).toBe(2);
     expect(await runDueJobs(db, { kinds: [MARGIN_RECOMPUTE_JOB], now: () => new Date(Date.now() + 10_000) })).toBe(2);
     const margins = await db.orderMargin.findMany({ where: { shopId: TEST_SHOP }, orderBy: { orderId: "asc" } });
     expect(margins.map((row) => row.orderId)).toEqual([ORDER_GID, "gid://shopify/Order/1002"]);
