@@ -150,12 +150,21 @@ function send(port: number, delivery: Delivery, webhookId: string): Promise<numb
   });
 }
 
+/** Per-request latencies (ms), failed deliveries (by status or error code in `errors`), and the phase's duration. */
+export interface FireResult {
+  latencies: number[];
+  failures: number;
+  failed: Delivery[];
+  errors: Record<string, number>;
+  ms: number;
+}
+
 /**
  * Sends every delivery with at most `concurrency` in flight; returns per-request latencies (ms). With
  * several ports (instances), deliveries go to them in turn. `failures` counts non-200 answers and
  * transport errors (the deliveries in `failed`, counted by status or error code in `errors`).
  */
-export async function fire(port: number | number[], items: Delivery[], concurrency: number): Promise<{ latencies: number[]; failures: number; failed: Delivery[]; errors: Record<string, number>; ms: number }> {
+export async function fire(port: number | number[], items: Delivery[], concurrency: number): Promise<FireResult> {
   const ports = Array.isArray(port) ? port : [port];
   const latencies: number[] = [];
   const errors = new Map<string, number>();
@@ -188,7 +197,7 @@ export async function fire(port: number | number[], items: Delivery[], concurren
  * measured from the delivery's scheduled time, so time spent waiting for a free socket or behind a
  * stalled generator counts against the server (no coordinated omission).
  */
-export async function firePaced(port: number, items: Delivery[], rate: number): Promise<{ latencies: number[]; failures: number; failed: Delivery[]; errors: Record<string, number>; ms: number }> {
+export async function firePaced(port: number, items: Delivery[], rate: number): Promise<FireResult> {
   const latencies: number[] = [];
   const errors = new Map<string, number>();
   const failed: Delivery[] = [];
@@ -235,13 +244,6 @@ export async function storedCounts(url: string): Promise<{ stored: number; recei
   }
 }
 
-interface PhaseResult {
-  latencies: number[];
-  failures: number;
-  errors: Record<string, number>;
-  ms: number;
-}
-
 const fmt = (n: number) => n.toFixed(1);
 const latencyLine = (sorted: number[]) =>
   `latency p50 ${fmt(quantile(sorted, 0.5))} ms, p95 ${fmt(quantile(sorted, 0.95))} ms, p99 ${fmt(quantile(sorted, 0.99))} ms, max ${fmt(sorted[sorted.length - 1])} ms`;
@@ -269,8 +271,8 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
 
     const warm = await fire(port, items.slice(0, WARMUP), CONCURRENCY);
     const pacedItems = items.slice(WARMUP, WARMUP + ORDERS);
-    const paced: PhaseResult = await firePaced(port, pacedItems, RATE);
-    const capacity: PhaseResult = await fire(port, items.slice(WARMUP + ORDERS), CONCURRENCY);
+    const paced: FireResult = await firePaced(port, pacedItems, RATE);
+    const capacity: FireResult = await fire(port, items.slice(WARMUP + ORDERS), CONCURRENCY);
     const pacedSorted = [...paced.latencies].sort((a, b) => a - b);
     const capacitySorted = [...capacity.latencies].sort((a, b) => a - b);
     const rate = ORDERS / (capacity.ms / 1000);

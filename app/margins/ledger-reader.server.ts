@@ -16,7 +16,7 @@ import { openRowSource } from "~/analytics/rows.server";
 
 type Row = Record<string, unknown>;
 /** A client or transaction, or the ledger's prepared statements on one (ledgerSqlFor): raw reads only. */
-type Executor = Pick<Db, "$queryRaw"> | { $queryRaw<T>(query: Prisma.Sql): PromiseLike<T> };
+type Executor = { $queryRaw<T>(query: Prisma.Sql): PromiseLike<T> };
 
 const list = (value: unknown): string[] => (typeof value === "string" && value !== "" ? value.split(",") : []);
 

@@ -3,8 +3,8 @@
  * the margin recomputes, analytics refreshes and backfills run here, on their own event loop and their
  * own database connection, so a webhook answer never waits behind their CPU work.
  *
- * Protocol: this thread says "ready" once its worker runs; the web thread sends "wake" after an
- * enqueue (the next poll otherwise) and "stop", answered with "stopped" after the jobs in hand.
+ * Protocol: the web thread sends "wake" after an enqueue (the next poll otherwise) and "stop",
+ * answered with "stopped" after the jobs in hand.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import db from "~/db.server";
@@ -32,4 +32,3 @@ port.on("message", (message: unknown) => {
     })();
   }
 });
-port.postMessage("ready");
