@@ -257,13 +257,19 @@ const EXCLUSIVE_CLAIM_LOCK = 0x6d6c7476n; // "mltv"
  */
 async function claimSkipLocked(db: Db, kinds: string[], where: Prisma.Sql, limit: number, token: string, leaseEnd: Date,
   claimedAt: Date): Promise<Claimed[]> {
+  // The picked ids are a MATERIALIZED CTE, computed once. As `WHERE "id" IN (SELECT ... LIMIT n FOR
+  // UPDATE SKIP LOCKED)` the planner may rescan the subquery for each row of a nested loop; each rescan
+  // skips the rows this statement already updated and takes the next ones, so LIMIT 1 could claim every
+  // due job while only the first ran (the rest sat leased, then were marked done unrun). Seen on CI.
   const statement = Prisma.sql`
-    UPDATE "Job" SET "status" = 'running', "lockedBy" = ${token}, "lockedUntil" = ${leaseEnd},
-      "attempts" = "attempts" + 1, "updatedAt" = ${claimedAt}
-    WHERE "id" IN (
+    WITH "picked" AS MATERIALIZED (
       SELECT "id" FROM "Job" WHERE ${where} AND "attempts" < "maxAttempts"
       ORDER BY "runAt", "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING "id", "shopId", "kind", "payload", "attempts", "maxAttempts", "runAt", "createdAt"`;
+    UPDATE "Job" SET "status" = 'running', "lockedBy" = ${token}, "lockedUntil" = ${leaseEnd},
+      "attempts" = "attempts" + 1, "updatedAt" = ${claimedAt}
+    FROM "picked" WHERE "Job"."id" = "picked"."id"
+    RETURNING "Job"."id", "Job"."shopId", "Job"."kind", "Job"."payload", "Job"."attempts", "Job"."maxAttempts", "Job"."runAt",
+      "Job"."createdAt"`;
   const rows = kinds.some((kind) => exclusiveGroups.has(kind))
     ? await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(${EXCLUSIVE_CLAIM_LOCK})) AS "lock"`;
@@ -341,9 +347,10 @@ async function runClaimed(db: Db, jobs: (Candidate & { attempts: number })[], to
   const ms = Math.round(performance.now() - started);
   if (failure === null) {
     // lastError stays: a job done on a later attempt still shows why the earlier one failed.
+    // Only the jobs that ran: a job leased under this token but not handed to the handler stays leased.
     const done = await db.$executeRaw(Prisma.sql`
       UPDATE "Job" SET "status" = 'done', "lockedBy" = NULL, "lockedUntil" = NULL, "finishedAt" = ${at}, "updatedAt" = ${at}
-      WHERE "lockedBy" = ${token}`);
+      WHERE "lockedBy" = ${token} AND "id" IN (${Prisma.join(jobs.map((job) => job.id))})`);
     log(done === jobs.length ? "info" : "warn", done === jobs.length ? "queue.job_done" : "queue.job_done_after_lease_lost",
       { job: first.id, kind: first.kind, shop: first.shopId, attempt: first.attempts, ms, ...(jobs.length > 1 ? { batch: jobs.length } : {}) });
     return;
