@@ -28,6 +28,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildIfStale, migrate } from "../scripts/app-build";
+import { measureSteal } from "./steal";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const APP_DIR = process.env.WEBHOOK_BENCH_APP_DIR ? path.resolve(process.env.WEBHOOK_BENCH_APP_DIR) : ROOT;
@@ -270,9 +271,11 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
     if (worker === "separate") workerProcess = await startWorkerProcess(port, url);
 
     const warm = await fire(port, items.slice(0, WARMUP), CONCURRENCY);
+    const steal = measureSteal();
     const pacedItems = items.slice(WARMUP, WARMUP + ORDERS);
     const paced: FireResult = await firePaced(port, pacedItems, RATE);
     const capacity: FireResult = await fire(port, items.slice(WARMUP + ORDERS), CONCURRENCY);
+    const stolen = steal();
     const pacedSorted = [...paced.latencies].sort((a, b) => a - b);
     const capacitySorted = [...capacity.latencies].sort((a, b) => a - b);
     const rate = ORDERS / (capacity.ms / 1000);
@@ -297,6 +300,7 @@ async function runLayout(items: Delivery[], worker: Layout): Promise<boolean> {
     console.log(`    capacity ${Math.round(rate)} orders/s (${ORDERS} in ${(capacity.ms / 1000).toFixed(2)} s, ${CONCURRENCY} in flight):   ${latencyLine(capacitySorted)}`);
     console.log(`    stored: ${stored} orders of ${expected} non-test orders sent, ${receipts} receipts of ${sent} deliveries, ` +
       `${failures} non-200 answers; margin jobs ${queue.map((row) => `${row.status} ${row.count}`).join(", ") || "none"}`);
+    console.log(`    during both phases: ${stolen}`);
     if (failures) {
       const errors = [warm, paced, capacity].flatMap((phase) => Object.entries(phase.errors));
       console.log(`    failed deliveries: ${errors.map(([kind, count]) => `${kind} x${count}`).join(", ")}`);
