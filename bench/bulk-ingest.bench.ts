@@ -14,10 +14,10 @@
  * BULK_BENCH_ORDERS=100000 runs a smaller file; BULK_BENCH_BATCH sets the batch size (default 2000);
  * BULK_BENCH_KEEP_DB=1 keeps the database (.data/bench/bulk-ingest-<pid>.sqlite) for inspection;
  * BULK_BENCH_WRITER=portable writes through Prisma raw SQL (the PostgreSQL path) instead of the SQLite
- * writer; BULK_BENCH_WORKER=off maps in the main thread instead of a worker thread; BULK_BENCH_PAGE_SIZE
- * creates the database with another page size (an experiment: 16384 measured 66-94 µs/order at 100k
+ * writer; BULK_BENCH_WORKER=off maps in the main thread instead of a worker thread.
+ * (A database created with 16 KiB pages instead of SQLite's 4 KiB measured 66-94 µs/order at 100k
  * orders against 85, but 112 against 95 at 1M, where the 32 MiB cache holds a quarter as many pages of
- * the randomly inserted customer indexes; SQLite's 4096 stays).
+ * the randomly inserted customer indexes: the default stays.)
  * CPU seconds (all threads) are printed next to the wall time: the machine is shared, and the ratio
  * tells how much of the wall time was spent waiting for a core.
  */
@@ -168,16 +168,6 @@ export default async function run(): Promise<void> {
   };
   removeDb();
   const url = `file:${dbFile}`;
-  const pageSize = process.env.BULK_BENCH_PAGE_SIZE;
-  if (pageSize) {
-    // An experiment's knob: the database file created with this page size before it is migrated.
-    const { createRequire } = await import("node:module");
-    const Sqlite = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => { pragma(source: string): unknown; exec(sql: string): void; close(): void };
-    const created = new Sqlite(dbFile);
-    created.pragma(`page_size = ${Number(pageSize)}`);
-    created.exec("VACUUM");
-    created.close();
-  }
   execFileSync(process.execPath, [path.join(ROOT, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
     cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: "pipe",
   });

@@ -4,7 +4,7 @@
  * The benchmark machine is a shared 2-core VM. Its wall times moved by up to 60 % between identical
  * runs, and the runs that were slow were the ones with steal: a 1M-order bulk ingest took 95.6 s with
  * 0.7 s stolen and 162.6 s with 101 s stolen. Each benchmark prints what was stolen during its timed
- * part, so a figure is read with the machine's state beside it. Linux only; elsewhere it reports null.
+ * part, so a figure is read with the machine's state beside it. Linux only; elsewhere it says unknown.
  */
 import { readFileSync } from "node:fs";
 
@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 const USER_HZ = 100;
 
 /** Stolen CPU time so far, in seconds summed over every core, or null when the system does not say. */
-export function stolenCpuSeconds(): number | null {
+function stolenCpuSeconds(): number | null {
   try {
     const line = readFileSync("/proc/stat", "utf8").split("\n").find((row) => row.startsWith("cpu "));
     // cpu user nice system idle iowait irq softirq steal ...
