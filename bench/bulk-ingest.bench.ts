@@ -7,11 +7,15 @@
  * 2. Ingests it through the backfill's streaming path (`streamIngest`: readLines -> BulkOrderAssembler ->
  *    mapGraphqlOrder -> ingestOrders in batches) into a fresh, migrated temporary SQLite database, as the
  *    command line does: the mapping worker reads the file itself, and the batches commit with relaxed
- *    durability (synced at the end; see withRelaxedDurability in app/db.server.ts), as the backfill's do.
+ *    durability (synced at the end; see withRelaxedDurability in app/db.server.ts), several batches to
+ *    a transaction (RELAXED_ORDERS_PER_TRANSACTION in app/sync/stream-ingest.server.ts), as the
+ *    backfill's do. (Until 2026-11-24 this benchmark left out `durability: "relaxed"`, so its figures
+ *    before then are of fully synced commits, a transaction per batch.)
  * 3. Prints elapsed seconds, orders/s, peak RSS (sampled, and the process's maxRSS), and how the time
  *    splits between `ingestOrders` (the database) and reading + reassembling + mapping.
  *
  * BULK_BENCH_ORDERS=100000 runs a smaller file; BULK_BENCH_BATCH sets the batch size (default 2000);
+ * BULK_BENCH_TX_ORDERS sets the orders per transaction (0: a transaction per batch);
  * BULK_BENCH_KEEP_DB=1 keeps the database (.data/bench/bulk-ingest-<pid>.sqlite) for inspection;
  * BULK_BENCH_WRITER=portable writes through Prisma raw SQL (the PostgreSQL path) instead of the SQLite
  * writer; BULK_BENCH_WORKER=off maps in the main thread instead of a worker thread.
@@ -97,11 +101,11 @@ export interface IngestFigures {
  * streaming path with the given ledger writer, and times it. DATABASE_URL must name the same
  * database's provider before the app's modules are imported.
  */
-export async function ingestFixture(file: string, url: string, options: { writer: LedgerWriter; batchSize: number; inWorker: boolean }): Promise<IngestFigures> {
+export async function ingestFixture(file: string, url: string, options: { writer: LedgerWriter; batchSize: number; inWorker: boolean; ordersPerTransaction?: number }): Promise<IngestFigures> {
   process.env.LOG_LEVEL ??= "silent";
   const { createDb } = await import("../app/db.server");
   const { upsertShop } = await import("../app/shops/shops.server");
-  const { ingestOrders } = await import("../app/ingest/orders.server");
+  const { writeOrderBatch } = await import("../app/ingest/orders.server");
   const { streamIngest, mapWorkerAvailable } = await import("../app/sync/stream-ingest.server");
   const { forceLedgerSql } = await import("../app/ingest/ledger-sql.server");
   forceLedgerSql(options.writer);
@@ -121,9 +125,11 @@ export async function ingestFixture(file: string, url: string, options: { writer
       format: "bulk",
       batchSize: options.batchSize,
       mapInWorker: inWorker,
-      write: async (database, shopId, batch) => {
+      durability: "relaxed",
+      ordersPerTransaction: options.ordersPerTransaction,
+      write: async (tx, shopId, batch) => {
         const t = performance.now();
-        const counts = await ingestOrders(database, shopId, batch);
+        const counts = await writeOrderBatch(db, tx, shopId, batch);
         writeMs += performance.now() - t;
         return counts;
       },
@@ -176,7 +182,10 @@ export default async function run(): Promise<void> {
   let figures: IngestFigures;
   const steal = measureSteal();
   try {
-    figures = await ingestFixture(file, url, { writer, batchSize, inWorker: process.env.BULK_BENCH_WORKER !== "off" });
+    figures = await ingestFixture(file, url, {
+      writer, batchSize, inWorker: process.env.BULK_BENCH_WORKER !== "off",
+      ordersPerTransaction: process.env.BULK_BENCH_TX_ORDERS === undefined ? undefined : Number(process.env.BULK_BENCH_TX_ORDERS),
+    });
   } finally {
     // A failed run leaves no database behind either.
     if (!process.env.BULK_BENCH_KEEP_DB) removeDb();

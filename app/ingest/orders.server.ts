@@ -64,27 +64,30 @@ export async function ingestOrders(
   receipt?: WebhookReceiptInput,
 ): Promise<IngestCounts> {
   try {
-    return await db.$transaction(
-      async (tx) => {
-        await transactionLock(tx, ledgerLockKey(shopId));
-        const sql = ledgerSqlFor(db, tx);
-        const counts = await applyOrders(tx, shopId, orders, sql);
-        const now = new Date();
-        if (receipt) {
-          const outcome = counts.applied ? "applied" : counts.skippedTest ? "skipped-test" : counts.deleted ? "deleted" : "stale";
-          await sql.insertRows("WebhookReceipt", [{ shopId, webhookId: receipt.webhookId, topic: receipt.topic, receivedAt: now, outcome }]);
-        }
-        await touchShop(sql, shopId, now, counts.applied > 0 || counts.refunds > 0, receipt !== undefined);
-        return counts;
-      },
-      { timeout: 120_000 },
-    );
+    return await db.$transaction((tx) => writeOrderBatch(db, tx, shopId, orders, receipt), { timeout: 120_000 });
   } catch (error) {
     if (receipt && (await isDuplicateDelivery(db, shopId, receipt.webhookId, error))) {
       return { applied: 0, stale: 0, skippedTest: 0, duplicate: 1, refunds: 0, deleted: 0 };
     }
     throw error;
   }
+}
+
+/**
+ * ingestOrders inside the caller's transaction `tx` of `db` (the bulk path writes several batches in
+ * one transaction, app/sync/stream-ingest.server.ts). A repeated receipt fails the statement.
+ */
+export async function writeOrderBatch(db: Db, tx: Tx, shopId: string, orders: LedgerOrder[], receipt?: WebhookReceiptInput): Promise<IngestCounts> {
+  await transactionLock(tx, ledgerLockKey(shopId));
+  const sql = ledgerSqlFor(db, tx);
+  const counts = await applyOrders(tx, shopId, orders, sql);
+  const now = new Date();
+  if (receipt) {
+    const outcome = counts.applied ? "applied" : counts.skippedTest ? "skipped-test" : counts.deleted ? "deleted" : "stale";
+    await sql.insertRows("WebhookReceipt", [{ shopId, webhookId: receipt.webhookId, topic: receipt.topic, receivedAt: now, outcome }]);
+  }
+  await touchShop(sql, shopId, now, counts.applied > 0 || counts.refunds > 0, receipt !== undefined);
+  return counts;
 }
 
 export interface OrderWebhook {

@@ -290,25 +290,24 @@ async function download(db: Db, shopId: string, id: string, url: string, fromByt
     // Batches and their resume points commit in order, so after an OS crash the download resumes from
     // the last durable resume point and reads again what was lost.
     durability: "relaxed",
-    onBatch: async (progress) => {
+    // In the batch's transaction: the resume point commits with the orders it covers.
+    onBatch: async (progress, tx) => {
       const { counts } = progress;
       const pending = progress.incompleteRefundOrders;
-      await db.$transaction([
-        ...addPending(db, shopId, id, pending, "refunds"),
-        db.syncBackfill.update({
-          where: { shopId_id: { shopId, id } },
-          data: {
-            bytesDone: BigInt(progress.resume.byte),
-            linesDone: progress.resume.line,
-            ordersSeen: { increment: counts.orders - seen.orders },
-            ordersApplied: { increment: counts.applied - seen.applied },
-            ordersSkipped: { increment: counts.stale + counts.skippedTest + counts.deleted - seen.skipped },
-            badRecords: { increment: counts.bad - seen.bad },
-            refundOrders: { increment: pending.length },
-            updatedAt: clock(deps),
-          },
-        }),
-      ]);
+      for (const insert of addPending(tx, shopId, id, pending, "refunds")) await insert;
+      await tx.syncBackfill.update({
+        where: { shopId_id: { shopId, id } },
+        data: {
+          bytesDone: BigInt(progress.resume.byte),
+          linesDone: progress.resume.line,
+          ordersSeen: { increment: counts.orders - seen.orders },
+          ordersApplied: { increment: counts.applied - seen.applied },
+          ordersSkipped: { increment: counts.stale + counts.skippedTest + counts.deleted - seen.skipped },
+          badRecords: { increment: counts.bad - seen.bad },
+          refundOrders: { increment: pending.length },
+          updatedAt: clock(deps),
+        },
+      });
       seen.orders = counts.orders;
       seen.applied = counts.applied;
       seen.skipped = counts.stale + counts.skippedTest + counts.deleted;
@@ -329,7 +328,7 @@ async function download(db: Db, shopId: string, id: string, url: string, fromByt
 }
 
 /** Statements adding orders to the refund pass (an order already listed stays as it is). */
-function addPending(db: Db, shopId: string, backfillId: string, orderIds: string[], reason: "refunds" | "reread") {
+function addPending(db: Pick<Db, "$executeRaw">, shopId: string, backfillId: string, orderIds: string[], reason: "refunds" | "reread") {
   return chunk(orderIds, 200).map((ids) =>
     db.$executeRaw(Prisma.sql`INSERT INTO "SyncPendingOrder" ("shopId", "backfillId", "orderId", "reason")
       VALUES ${Prisma.join(ids.map((orderId) => Prisma.sql`(${shopId}, ${backfillId}, ${orderId}, ${reason})`))}

@@ -8,9 +8,10 @@ import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import db, { withRelaxedDurability } from "~/db.server";
-import { ingestOrders } from "~/ingest/orders.server";
+import { generateOrders } from "~/demo/generator";
+import { writeOrderBatch } from "~/ingest/orders.server";
 import { upsertShop } from "~/shops/shops.server";
-import { streamIngest } from "~/sync/stream-ingest.server";
+import { streamIngest, type ResumePoint } from "~/sync/stream-ingest.server";
 import { resetDb } from "../support/db";
 
 const BULK_FILE = "test/fixtures/bulk/orders-out-of-order.jsonl";
@@ -73,12 +74,12 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("relaxed durabil
     const reported: number[] = [];
     const result = await streamIngest(db, "bulk.myshopify.com", Readable.from([readFileSync(BULK_FILE)]), {
       format: "bulk", batchSize: 1, window: 3, mapInWorker: false, durability: "relaxed",
-      write: async (database, shopId, orders) => {
-        written.push(await synchronousInTransaction());
-        return ingestOrders(database, shopId, orders);
+      write: async (tx, shopId, orders) => {
+        written.push(await synchronousIn(tx));
+        return writeOrderBatch(db, tx, shopId, orders);
       },
-      onBatch: async () => {
-        reported.push(await synchronousInTransaction());
+      onBatch: async (_progress, tx) => {
+        reported.push(await synchronousIn(tx));
       },
     });
     expect(result.counts.applied).toBe(4);
@@ -88,16 +89,86 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("relaxed durabil
     expect(await synchronousInTransaction()).toBe(FULL);
   });
 
-  it("an ingest with the default durability keeps FULL", async () => {
+  it("an ingest with the default durability keeps FULL, a transaction per batch", async () => {
     await upsertShop(db, { id: "bulk.myshopify.com", currency: "USD" });
     const written: number[] = [];
+    const transactions = new Set<unknown>();
     await streamIngest(db, "bulk.myshopify.com", Readable.from([readFileSync(BULK_FILE)]), {
       format: "bulk", batchSize: 1, window: 3, mapInWorker: false,
-      write: async (database, shopId, orders) => {
-        written.push(await synchronousInTransaction());
-        return ingestOrders(database, shopId, orders);
+      write: async (tx, shopId, orders) => {
+        written.push(await synchronousIn(tx));
+        transactions.add(tx);
+        return writeOrderBatch(db, tx, shopId, orders);
       },
     });
     expect(new Set(written)).toEqual(new Set([FULL]));
+    expect(transactions.size).toBe(written.length);
+  });
+
+  it("relaxed batches share a transaction until it holds ordersPerTransaction orders", async () => {
+    await upsertShop(db, { id: SHOP, currency: "USD" });
+    const transactionOfBatch: unknown[] = [];
+    const result = await streamIngest(db, SHOP, webhookLines(), {
+      ...GROUPED,
+      write: async (tx, shopId, orders) => {
+        transactionOfBatch.push(tx);
+        return writeOrderBatch(db, tx, shopId, orders);
+      },
+    });
+    // Six one-order batches: three transactions of two (compared by identity: a client is not printable).
+    expect(result.counts.applied).toBe(6);
+    const same = (i: number, j: number) => transactionOfBatch[i] === transactionOfBatch[j];
+    expect([same(0, 1), same(1, 2), same(2, 3), same(3, 4), same(4, 5)]).toEqual([true, false, true, false, true]);
+    expect(await db.order.count({ where: { shopId: SHOP } })).toBe(6);
+  });
+
+  it("a batch that fails rolls back its open transaction only; resuming from the last committed resume point completes the ledger", async () => {
+    // The ledger of an uninterrupted run, to compare with.
+    await upsertShop(db, { id: SHOP, currency: "USD" });
+    await streamIngest(db, SHOP, webhookLines(), GROUPED);
+    const whole = await ledgerOf(SHOP);
+    expect(whole.orders).toHaveLength(6);
+    await resetDb();
+
+    await upsertShop(db, { id: SHOP, currency: "USD" });
+    const resumePoints: ResumePoint[] = [];
+    let batches = 0;
+    await expect(streamIngest(db, SHOP, webhookLines(), {
+      ...GROUPED,
+      write: async (tx, shopId, orders) => {
+        if (++batches === 4) throw new Error("disk full");
+        return writeOrderBatch(db, tx, shopId, orders);
+      },
+      onBatch: async (progress) => void resumePoints.push(progress.resume),
+    })).rejects.toThrow("disk full");
+    // Batches 1-2 committed together; batch 3 ran in the transaction that batch 4 rolled back.
+    expect(resumePoints).toHaveLength(3);
+    expect((await ledgerOf(SHOP)).orders.map((order) => order.id)).toEqual(whole.orders.slice(0, 2).map((order) => order.id).sort());
+
+    const resumed = await streamIngest(db, SHOP, webhookLines(), { ...GROUPED, from: resumePoints[1] });
+    expect(resumed.counts.applied).toBe(4);
+    expect(await ledgerOf(SHOP)).toEqual(whole);
   });
 });
+
+const SHOP = "bulk.myshopify.com";
+/** One order per batch, two orders per transaction, no commit for lack of a next batch. */
+const GROUPED = { format: "webhook" as const, batchSize: 1, mapInWorker: false, durability: "relaxed" as const, ordersPerTransaction: 2, idleCommitMs: 60_000 };
+
+/** Six demo orders, one webhook body per line. */
+function webhookLines(): Readable {
+  return Readable.from([[...generateOrders({ orders: 6, seed: 7 })].map((body) => `${JSON.stringify(body)}\n`).join("")]);
+}
+
+async function synchronousIn(tx: Pick<typeof db, "$queryRawUnsafe">): Promise<number> {
+  const [row] = await tx.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
+  return Number(row.synchronous);
+}
+
+/** The shop's orders, lines and refunds, without the times of ingestion. */
+async function ledgerOf(shopId: string) {
+  const orders = await db.order.findMany({ where: { shopId }, orderBy: { id: "asc" }, omit: { ingestedAt: true } });
+  const lines = await db.orderLine.findMany({ where: { shopId }, orderBy: [{ orderId: "asc" }, { id: "asc" }] });
+  const refunds = await db.refund.findMany({ where: { shopId }, orderBy: { id: "asc" } });
+  return { orders, lines, refunds };
+}
