@@ -2,7 +2,7 @@
  * The Cohorts page's data: the unfiltered table from the snapshot; a filtered table from its snapshot
  * row ("cohorts?<filters>": written by the refresh for the common single-filter choices, see
  * views.ts precomputedCohortTables) or, for any other filter on first request after a refresh,
- * computed from the whole shop and stored; one cell's customers and events (cohortCellDetail) from a
+ * tabulated from the refresh's stored cohort base (cohort-base.server.ts) and stored; one cell's customers and events (cohortCellDetail) from a
  * load restricted to the customers whose first purchase falls near the cohort month. CSV rows for the page, the CSV route
  * and the CLI come from `cohortCsv`, so they carry the same numbers.
  */
@@ -11,6 +11,7 @@ import type { AcquisitionFilters, CohortCellDetail, CohortTable } from "~/domain
 import { cellValue, cohortCellDetail, hasFilters, parseMonthKey, prepareAnalytics, buildCohortTable } from "~/domain/analytics";
 import { toDecimalString } from "~/domain/money/money";
 import type { ShopSettings } from "~/shops/shops.server";
+import { readCohortBase } from "./cohort-base.server";
 import { loadAnalyticsInput } from "./input.server";
 import type { Freshness } from "./snapshot.server";
 import { readSnapshotRow, readView, writeSnapshotRow } from "./snapshot.server";
@@ -39,8 +40,13 @@ export async function getCohortsView(db: Db, shop: ShopSettings, filters: Acquis
     return { payload: snapshot.payload, table: cached.payload, freshness, asOf: snapshot.asOf.toISOString() };
   }
   const started = performance.now();
-  const { input } = await loadAnalyticsInput(db, shop, { asOf: snapshot.asOf });
-  const table = jsonCohortTable(buildCohortTable(prepareAnalytics(input), { filters }));
+  // The refresh's stored base when it is of this snapshot; else (before the first refresh that wrote
+  // one, after a customer redaction) the ledger is loaded again.
+  const stored = await readCohortBase(db, shop.id);
+  const base = stored && stored.watermark.getTime() === snapshot.watermark.getTime() && stored.asOf.getTime() === snapshot.asOf.getTime()
+    ? stored.base
+    : prepareAnalytics((await loadAnalyticsInput(db, shop, { asOf: snapshot.asOf })).input);
+  const table = jsonCohortTable(buildCohortTable(base, { filters }));
   await writeSnapshotRow(db, shop.id, key, {
     payload: table, asOf: snapshot.asOf, computedAt: snapshot.computedAt, costVersion: snapshot.costVersion, watermark: snapshot.watermark,
     ms: performance.now() - started,

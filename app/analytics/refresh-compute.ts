@@ -5,6 +5,7 @@
  * calling thread (the default; see refreshThread in snapshot.server.ts for the measured trade-off).
  */
 import { activityUnder } from "~/customers/activity.server";
+import { encodeCohortBase } from "~/domain/analytics/cohort-base";
 import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
 import { prepareAnalytics, type AnalyticsInput, type CohortTable, type OrderTotalsByCustomer } from "~/domain/analytics";
 import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
@@ -29,9 +30,11 @@ export interface RefreshComputed {
   filteredCohorts: CohortTable[];
   projections: ProjectionsPayload;
   flagLists: FlagLists;
+  /** The cohort tables' inputs as bytes (cohort-base.ts), stored for filter combinations asked for later. */
+  cohortBase: Uint8Array;
   customers: number;
   /** Milliseconds per step (histories: ~0 when they were given). */
-  parts: { prepare: number; views: number; histories: number; projections: number; flags: number };
+  parts: { prepare: number; views: number; histories: number; projections: number; flags: number; encode: number };
 }
 
 export function computeRefresh({ shopId, input, orderTotals, inputs, asOf, histories: given }: RefreshComputeInput): RefreshComputed {
@@ -52,8 +55,10 @@ export function computeRefresh({ shopId, input, orderTotals, inputs, asOf, histo
     activity: activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf, histories),
   });
   const t4 = performance.now();
+  const cohortBase = encodeCohortBase(base);
+  const t5 = performance.now();
   return {
-    views, filteredCohorts, projections, flagLists, customers: customers.length,
-    parts: { prepare: t1 - t0, views: t2 - t1, histories: th - t2, projections: t3 - th, flags: t4 - t3 },
+    views, filteredCohorts, projections, flagLists, cohortBase, customers: customers.length,
+    parts: { prepare: t1 - t0, views: t2 - t1, histories: th - t2, projections: t3 - th, flags: t4 - t3, encode: t5 - t4 },
   };
 }

@@ -31,6 +31,7 @@ import { getAnalyticsSettings } from "./settings.server";
 import { PROJECTIONS_VIEW } from "./projections.server";
 import { cohortFilterKey } from "./cohorts-query";
 import { ledgerSqlFor } from "~/ingest/ledger-sql.server";
+import { writeCohortBase } from "./cohort-base.server";
 import { FLAGGED_VIEW, writeFlagLists, type FlaggedPayload } from "~/customers/flag-lists.server";
 import { workerScript } from "~/lib/worker-threads.server";
 import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "./refresh-compute";
@@ -191,7 +192,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
       loadAnalyticsInput(db, shop, { asOf, timings, totals, withEvents }), loadViewInputs(db, shop),
     ]);
     const loaded = performance.now();
-    const { result: { views, filteredCohorts, projections, flagLists, customers, parts }, thread } =
+    const { result: { views, filteredCohorts, projections, flagLists, cohortBase, customers, parts }, thread } =
       await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf, histories });
     const flagged: FlaggedPayload = { customers };
     const overviewStart = performance.now();
@@ -216,6 +217,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
       // Other filtered cohort tables are recomputed on demand.
       await sql.$executeRaw(Prisma.sql`DELETE FROM "AnalyticsSnapshot" WHERE "shopId" = ${shopId}`);
       await sql.insertRows("AnalyticsSnapshot", rows);
+      await writeCohortBase(sql, shopId, { asOf, watermark, computedAt, data: cohortBase });
       await writeFlagLists(db, tx, shopId, flagLists);
       await tx.analyticsRefresh.update({ where: { shopId }, data: { status: "idle", finishedAt: new Date(), heartbeatAt: new Date() } });
     }, { timeout: 120_000 });
@@ -223,7 +225,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
       loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs }, readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}`,
-      computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - (parts.prepare + parts.views + parts.histories + parts.projections + parts.flags) },
+      computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - (parts.prepare + parts.views + parts.histories + parts.projections + parts.flags + parts.encode) },
       computeThread: thread,
       events: input.events.length, customers,
     };

@@ -37,6 +37,12 @@ export const JSON_PAYLOAD_COLUMNS: [string, string][] = [
   ["AnalyticsSnapshot", "payload"], // cached views: one naming the customer is dropped and recomputed
 ];
 
+/**
+ * Tables holding every customer's data without naming them (the cohort base: anonymous indexes), so a
+ * redacted customer cannot be picked out: a customer redaction deletes the shop's rows.
+ */
+export const SHOP_WIDE_DERIVED_TABLES: string[] = ["CohortBase"];
+
 const SHOP_OWN_TABLES = new Set(["Session", "Shop"]);
 
 /** Removes every row the app holds for a shop, its sessions included. Returns rows deleted per table. */
@@ -92,6 +98,10 @@ export async function redactCustomer(
           Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shop} AND (${Prisma.join(matches, " OR ")})`,
         ));
       }
+    }
+    // Per-customer rows without ids (the stored cohort base): dropped whole, rebuilt by the next refresh.
+    for (const table of SHOP_WIDE_DERIVED_TABLES) {
+      counts[table] = (counts[table] ?? 0) + (await tx.$executeRaw(Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shop}`));
     }
     counts.Customer = (await tx.customer.deleteMany({ where: { shopId: shop, id: customerId } })).count;
     return counts;

@@ -96,6 +96,28 @@ describe("Cohorts loader", () => {
     expect(JSON.parse((await stored(combined))!)).toEqual(page.table);
   });
 
+  it("tabulates a combined filter from the refresh's stored cohort base, and from the ledger when there is none", async () => {
+    await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+    const stored = await db.cohortBase.findUnique({ where: { shopId: SHOP } });
+    expect(stored!.data.length).toBeGreaterThan(0);
+    const combined = "/app/cohorts?code=any&country=us";
+    // Without the stored base, the ledger is read again: that table is the reference.
+    await db.cohortBase.deleteMany({ where: { shopId: SHOP } });
+    const fromLedger = (await call(cohortsLoader, combined)).table!;
+    expect(fromLedger.rows.map((r) => [r.cohort, r.size])).toEqual([["2026-01", 1]]);
+
+    // With it, the ledger is not read: hide the value events (the stamp does not move) and ask again.
+    await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+    const events = await db.valueEvent.findMany({ where: { shopId: SHOP } });
+    await db.valueEvent.deleteMany({ where: { shopId: SHOP } });
+    try {
+      expect((await call(cohortsLoader, combined)).table).toEqual(fromLedger);
+      expect((await call(cohortsLoader, "/app/cohorts?channel=pos&country=ca")).table!.rows.map((r) => [r.cohort, r.size])).toEqual([["2026-02", 1]]);
+    } finally {
+      await db.valueEvent.createMany({ data: events });
+    }
+  });
+
   it("opens the customers and events behind a cell", async () => {
     const data = await call(cellLoader, "/app/cohorts/cell?cohort=2026-01&month=2");
     expect(data.cell).toMatchObject({ customers: 2, total: { revenue: 13600, grossMargin: 4600, contributionMargin: 2600 } });

@@ -58,6 +58,33 @@ export interface AnalyticsDiagnostics {
   factsUnused: number;
 }
 
+/** What the acquisition filters compare (AcquisitionFacts without the customer's ids and dates). */
+export type FilterFacts = Pick<AcquisitionFacts, "channel" | "countryCode" | "firstDiscountCode" | "firstProductId" | "tags">;
+
+/**
+ * What the cohort tables read (buildCohortTable, buildTriangles): an AnalyticsBase is one, and so is a
+ * stored cohort base (cohort-base.ts), from which a page tabulates a filter combination without
+ * loading the ledger again. No customer ids, no events: customers are dense indexes 0 .. n - 1.
+ */
+export interface CohortBase {
+  readonly timeZone: string;
+  readonly asOf: Date;
+  readonly asOfDay: number;
+  readonly asOfMonth: number;
+  readonly facts: readonly (FilterFacts | null)[];
+  readonly firstDay: Int32Array;
+  readonly firstMonth: Int32Array;
+  readonly repeatDay: Int32Array;
+  readonly eventStart: Int32Array;
+  readonly eventDay: Int32Array;
+  readonly eventMonth: Int32Array;
+  readonly eventKind: Uint8Array;
+  readonly revenue: Float64Array;
+  readonly grossMargin: Float64Array;
+  readonly contributionMargin: Float64Array;
+  readonly unattributed: Totals & { events: number };
+}
+
 export interface AnalyticsBase {
   readonly timeZone: string;
   readonly asOf: Date;

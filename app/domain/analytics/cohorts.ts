@@ -20,7 +20,7 @@
  */
 import { divideRounded } from "../money/money";
 import type { ValueEvent } from "../value-events";
-import type { AnalyticsBase, Totals } from "./base";
+import type { AnalyticsBase, CohortBase, Totals } from "./base";
 import { KIND_PURCHASE, NO_DAY } from "./base";
 import type { MonthKey } from "./calendar";
 import { monthKey, monthOfDay, parseMonthKey } from "./calendar";
@@ -114,7 +114,7 @@ function checkOptions(options: CohortOptions): { maxMonth: number; horizonsDays:
 }
 
 /** Horizon totals per group and cohort row: [((group * rows + row) * H + h) * 3 + metric]. */
-function horizonTotals(base: AnalyticsBase, groupOf: Int32Array, tri: Triangles, days: readonly number[]): Float64Array {
+function horizonTotals(base: CohortBase, groupOf: Int32Array, tri: Triangles, days: readonly number[]): Float64Array {
   const H = days.length;
   const out = new Float64Array(tri.groups * tri.rows * H * 3);
   for (let c = 0; c < groupOf.length; c++) {
@@ -149,7 +149,7 @@ const emptySums = (): Sums => ({ size: 0, cohorts: 0, revenue: 0, grossMargin: 0
 const totalsOf = (s: Sums): Totals => ({ revenue: s.revenue, grossMargin: s.grossMargin, contributionMargin: s.contributionMargin });
 
 /** The table of group `g` of the triangles. */
-function tableOf(base: AnalyticsBase, tri: Triangles, horizons: Float64Array, g: number, maxMonth: number,
+function tableOf(base: CohortBase, tri: Triangles, horizons: Float64Array, g: number, maxMonth: number,
   horizonsDays: readonly number[], filters: AcquisitionFilters): CohortTable {
   const columns = maxMonth + 1;
   const H = horizonsDays.length;
@@ -207,7 +207,7 @@ function tableOf(base: AnalyticsBase, tri: Triangles, horizons: Float64Array, g:
   };
 }
 
-export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {}): CohortTable {
+export function buildCohortTable(base: CohortBase, options: CohortOptions = {}): CohortTable {
   return buildCohortTablesByGroup(base, filterGroups(base, options.filters), [options.filters ?? {}], options)[0];
 }
 
@@ -218,12 +218,12 @@ export function buildCohortTable(base: AnalyticsBase, options: CohortOptions = {
  * all the groups; each table equals buildCohortTable(base, { filters: filters[g] }). A customer in several
  * groups (tags: tagGroups) is in one group per layer of `groupOf`.
  */
-export function buildCohortTablesByGroup(base: AnalyticsBase, groupOf: Int32Array | readonly Int32Array[], filters: readonly AcquisitionFilters[],
+export function buildCohortTablesByGroup(base: CohortBase, groupOf: Int32Array | readonly Int32Array[], filters: readonly AcquisitionFilters[],
   options: Pick<CohortOptions, "maxMonth" | "horizonsDays"> = {}): CohortTable[] {
   const { maxMonth, horizonsDays } = checkOptions(options);
   if (filters.length === 0) return [];
   // Layers (tags: a customer can be in several groups, once per layer) add up on shared rows.
-  const layers = groupOf instanceof Int32Array ? [groupOf] : groupOf.length ? groupOf : [new Int32Array(base.customerIds.length).fill(-1)];
+  const layers = groupOf instanceof Int32Array ? [groupOf] : groupOf.length ? groupOf : [new Int32Array(base.firstDay.length).fill(-1)];
   const firstMonth = Math.min(...layers.map((layer) => earliestMonth(base, layer)));
   let tri: Triangles | null = null;
   let horizons: Float64Array | null = null;

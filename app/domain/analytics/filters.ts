@@ -5,7 +5,7 @@
  * in any case, channels and product ids exactly.
  */
 import type { AcquisitionFacts } from "../value-events";
-import type { AnalyticsBase } from "./base";
+import type { AnalyticsBase, CohortBase, FilterFacts } from "./base";
 
 /** "none": first order without a code; "any": with some code; { code }: with that code. */
 export type DiscountCodeFilter = "none" | "any" | { code: string };
@@ -29,7 +29,7 @@ export function hasFilters(filters: AcquisitionFilters | undefined): filters is 
 }
 
 /** A predicate over facts for the given filters (built once: folded strings are not recomputed). */
-export function factsMatcher(filters: AcquisitionFilters): (facts: AcquisitionFacts | null) => boolean {
+export function factsMatcher(filters: AcquisitionFilters): (facts: FilterFacts | null) => boolean {
   const code = filters.discountCode;
   const wantedCode = typeof code === "object" ? fold(code.code) : null;
   const country = filters.country === undefined ? undefined : fold(filters.country);
@@ -48,8 +48,8 @@ export function factsMatcher(filters: AcquisitionFilters): (facts: AcquisitionFa
 }
 
 /** Group index per customer for the triangles: 0 when the customer passes the filters, -1 otherwise. */
-export function filterGroups(base: AnalyticsBase, filters: AcquisitionFilters | undefined): Int32Array {
-  const groups = new Int32Array(base.customerIds.length);
+export function filterGroups(base: CohortBase, filters: AcquisitionFilters | undefined): Int32Array {
+  const groups = new Int32Array(base.firstDay.length);
   if (!hasFilters(filters)) return groups;
   const matches = factsMatcher(filters);
   for (let c = 0; c < groups.length; c++) groups[c] = matches(base.facts[c]) ? 0 : -1;

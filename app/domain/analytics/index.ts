@@ -2,7 +2,7 @@
  * Public API of the analytics: prepare once (prepareAnalytics), then build the views from the same
  * base. Each module's header states its rules.
  */
-export { prepareAnalytics, type AnalyticsBase, type AnalyticsDiagnostics, type AnalyticsInput, type Totals } from "./base";
+export { prepareAnalytics, type AnalyticsBase, type AnalyticsDiagnostics, type AnalyticsInput, type CohortBase, type FilterFacts, type Totals } from "./base";
 export { dayKey, localDayFunction, monthKey, monthOfDay, parseMonthKey, type MonthKey } from "./calendar";
 export {
   discountPresenceGroups, factsMatcher, filterValueGroups, hasFilters, tagGroups, type AcquisitionFilters, type DiscountCodeFilter, type FilterDimension,

@@ -10,7 +10,7 @@
  * - retention counts a customer from the month of their repeat purchase (see base.ts: a purchase on a
  *   later local day than the first, so the acquisition month can hold a repeat).
  */
-import type { AnalyticsBase } from "./base";
+import type { CohortBase } from "./base";
 import { KIND_PURCHASE, NO_DAY } from "./base";
 import { monthOfDay } from "./calendar";
 
@@ -34,7 +34,7 @@ export interface Triangles {
 }
 
 /** The earliest acquisition month of the customers in some group (the asOf month when none is). */
-export function earliestMonth(base: AnalyticsBase, groupOf: Int32Array): number {
+export function earliestMonth(base: CohortBase, groupOf: Int32Array): number {
   let firstMonth = base.asOfMonth;
   for (let c = 0; c < groupOf.length; c++) if (groupOf[c] >= 0 && base.firstMonth[c] < firstMonth) firstMonth = base.firstMonth[c];
   return firstMonth;
@@ -44,9 +44,9 @@ export function earliestMonth(base: AnalyticsBase, groupOf: Int32Array): number 
  * groupOf[c] is the group of customer c, or -1 to leave them out. Row 0 is `firstMonth` (default: the
  * earliest acquisition month in the groups; triangles to be added up must share it).
  */
-export function buildTriangles(base: AnalyticsBase, groupOf: Int32Array, groups: number, columns: number,
+export function buildTriangles(base: CohortBase, groupOf: Int32Array, groups: number, columns: number,
   firstMonth = earliestMonth(base, groupOf)): Triangles {
-  const n = base.customerIds.length;
+  const n = base.firstDay.length;
   const rows = base.asOfMonth - firstMonth + 1;
   const cells = groups * rows;
   const size = new Float64Array(cells);

@@ -460,6 +460,15 @@ CREATE TABLE "AnalyticsSnapshot" (
 );
 
 -- CreateTable
+CREATE TABLE "CohortBase" (
+    "shopId" TEXT NOT NULL PRIMARY KEY,
+    "asOf" DATETIME NOT NULL,
+    "watermark" DATETIME NOT NULL,
+    "computedAt" DATETIME NOT NULL,
+    "data" BLOB NOT NULL
+);
+
+-- CreateTable
 CREATE TABLE "FlaggedCustomer" (
     "shopId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,

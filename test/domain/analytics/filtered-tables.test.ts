@@ -6,47 +6,18 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
+import type { AcquisitionFacts } from "~/domain/value-events";
 import {
   buildCohortTable, buildCohortTablesByGroup, discountPresenceGroups, filterValueGroups, prepareAnalytics, tagGroups, type AcquisitionFilters,
 } from "~/domain/analytics";
 import { cohortFilterKey } from "~/analytics/cohorts-query";
-
-const FROM = Date.UTC(2024, 0, 1);
-const TO = Date.UTC(2025, 11, 31);
-
-const customerArb = fc.record({
-  channel: fc.constantFrom("web", "pos", "shop"),
-  country: fc.constantFrom("US", "us", "DE", null),
-  code: fc.constantFrom("SAVE10", " save10", "WELCOME", null),
-  product: fc.constantFrom("gid://shopify/Product/1", "gid://shopify/Product/2", null),
-  // Several tags per customer, some equal once folded (" vip" and "VIP": one group, counted once).
-  tags: fc.uniqueArray(fc.constantFrom("vip", "VIP", "wholesale", "Wholesale ", "staff", "other"), { maxLength: 4 }),
-  facts: fc.boolean(), // false: a customer without acquisition facts matches no filter
-  orders: fc.array(fc.record({ at: fc.integer({ min: FROM, max: TO }), margin: fc.integer({ min: -3_000, max: 9_000 }) }), { minLength: 1, maxLength: 4 }),
-});
+import { asOfArb, customerArb, randomBase, TO } from "./random-store";
 
 describe("buildCohortTablesByGroup", () => {
   it("gives, for every value of a filter, the table buildCohortTable gives with that filter alone", () => {
-    fc.assert(fc.property(fc.array(customerArb, { minLength: 1, maxLength: 12 }), fc.integer({ min: FROM + 90 * 86_400_000, max: TO + 90 * 86_400_000 }),
+    fc.assert(fc.property(fc.array(customerArb, { minLength: 1, maxLength: 12 }), asOfArb,
       (specs, asOfMs) => {
-        const events: ValueEvent[] = [];
-        const acquisitions: AcquisitionFacts[] = [];
-        specs.forEach((s, i) => {
-          const customerId = `gid://shopify/Customer/${i}`;
-          const orders = [...s.orders].sort((a, b) => a.at - b.at);
-          orders.forEach((o, k) => events.push({
-            customerId, orderId: `gid://shopify/Order/${i}-${k}`, kind: "order", at: new Date(o.at), revenue: o.margin + 1_000, grossMargin: o.margin + 500,
-            contributionMargin: o.margin,
-          }));
-          if (s.facts) {
-            acquisitions.push({
-              customerId, firstOrderId: `gid://shopify/Order/${i}-0`, firstOrderAt: new Date(orders[0].at), channel: s.channel, countryCode: s.country,
-              firstDiscountCode: s.code, firstProductId: s.product, firstProductTitle: null, tags: s.tags.map((t) => t.trim()),
-            });
-          }
-        });
-        const base = prepareAnalytics({ events, acquisitions, timeZone: "America/New_York", asOf: new Date(asOfMs), cancelledOrderIds: new Set() });
+        const base = randomBase(specs, asOfMs);
         const groupings = [
           filterValueGroups(base, "channel", ["web", "pos", "shop", "none-such"]),
           filterValueGroups(base, "country", ["US", "de", "us"]), // "us" folds into the US group

@@ -135,6 +135,8 @@ async function shopRows(shop: string) {
     data: { shopId: shop, view: "cohorts", payload: JSON.stringify({ cohorts: [] }), asOf: now, computedAt: now, costVersion: 1, watermark: now, ms: 1 },
   });
   await db.analyticsRefresh.create({ data: { shopId: shop, status: "idle" } });
+  // Every customer's cohort inputs, without ids (a customer redaction drops the row whole).
+  await db.cohortBase.create({ data: { shopId: shop, asOf: now, watermark: now, computedAt: now, data: new Uint8Array([1, 2, 3]) } });
   await db.analyticsSettings.create({ data: { shopId: shop, updatedAt: now } });
 }
 
@@ -196,9 +198,11 @@ describe("redaction, counted in every table", () => {
     expect(await rowsNaming(REDACTED_SHOP, X_IDS)).toEqual([]);
     const after = await rowCounts(REDACTED_SHOP);
     // Same rows as a shop that never had the customer (receipts and jobs of the deliveries aside).
-    const { WebhookReceipt: receipts, Job: jobs, ...rest } = after;
-    const { WebhookReceipt: controlReceipts, Job: controlJobs, ...control } = controlBefore;
+    const { WebhookReceipt: receipts, Job: jobs, CohortBase: cohortBase, ...rest } = after;
+    const { WebhookReceipt: controlReceipts, Job: controlJobs, CohortBase: controlCohortBase, ...control } = controlBefore;
     expect(rest).toEqual(control);
+    // The anonymous per-customer cohort inputs cannot be redacted one customer at a time: gone until the next refresh.
+    expect([controlCohortBase, cohortBase]).toEqual([1, 0]);
     expect(receipts).toBeGreaterThan(controlReceipts); // X's deliveries were received; receipts hold no customer data
     expect(jobs).toBeGreaterThanOrEqual(controlJobs);
     expect(await rowCounts(CONTROL_SHOP)).toEqual(controlBefore);

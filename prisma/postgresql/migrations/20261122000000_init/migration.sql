@@ -470,6 +470,17 @@ CREATE TABLE "AnalyticsSnapshot" (
 );
 
 -- CreateTable
+CREATE TABLE "CohortBase" (
+    "shopId" TEXT NOT NULL,
+    "asOf" TIMESTAMP(3) NOT NULL,
+    "watermark" TIMESTAMP(3) NOT NULL,
+    "computedAt" TIMESTAMP(3) NOT NULL,
+    "data" BYTEA NOT NULL,
+
+    CONSTRAINT "CohortBase_pkey" PRIMARY KEY ("shopId")
+);
+
+-- CreateTable
 CREATE TABLE "FlaggedCustomer" (
     "shopId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,

@@ -1,0 +1,43 @@
+/**
+ * The stored cohort base (CohortBase table; bytes of app/domain/analytics/cohort-base.ts): written by
+ * the analytics refresh in its transaction, read by the Cohorts page for a filter combination the
+ * refresh did not precompute. One row per shop.
+ */
+import type { Db } from "~/db.server";
+import { decodeCohortBase } from "~/domain/analytics/cohort-base";
+import type { CohortBase } from "~/domain/analytics";
+import { Prisma } from "~/generated/prisma/client";
+import type { LedgerSql } from "~/ingest/ledger-sql.server";
+import { instantMs, openRowSource } from "./rows.server";
+
+export interface StoredCohortBase {
+  asOf: Date;
+  watermark: Date;
+  base: CohortBase;
+}
+
+/** Replaces the shop's row, inside the refresh's transaction (`sql` of ledgerSqlFor). */
+export async function writeCohortBase(sql: Pick<LedgerSql, "$executeRaw">, shopId: string,
+  row: { asOf: Date; watermark: Date; computedAt: Date; data: Uint8Array }): Promise<void> {
+  // A Buffer over the same memory: better-sqlite3 binds Buffers (not plain Uint8Arrays) as BLOBs.
+  const data = Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+  await sql.$executeRaw(Prisma.sql`DELETE FROM "CohortBase" WHERE "shopId" = ${shopId}`);
+  await sql.$executeRaw(Prisma.sql`INSERT INTO "CohortBase" ("shopId", "asOf", "watermark", "computedAt", "data")
+    VALUES (${shopId}, ${row.asOf}, ${row.watermark}, ${row.computedAt}, ${data})`);
+}
+
+/**
+ * The shop's stored base, or null when there is none (before the first refresh since the table
+ * exists, or after a customer redaction). Read on the direct SQLite path where it applies: a blob of
+ * tens of megabytes at 1M orders.
+ */
+export async function readCohortBase(db: Db, shopId: string): Promise<StoredCohortBase | null> {
+  const rows = openRowSource(db, { snapshot: false });
+  try {
+    const [row] = await rows.all(Prisma.sql`SELECT "asOf", "watermark", "data" FROM "CohortBase" WHERE "shopId" = ${shopId}`);
+    if (!row) return null;
+    return { asOf: new Date(instantMs(row.asOf)), watermark: new Date(instantMs(row.watermark)), base: decodeCohortBase(row.data as Uint8Array) };
+  } finally {
+    rows.close();
+  }
+}
