@@ -7,6 +7,7 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { saveAnalyticsSettings } from "~/analytics/settings.server";
+import { readCohortBase } from "~/analytics/cohort-base.server";
 import { refreshAnalytics } from "~/analytics/snapshot.server";
 import { segmentCsv } from "~/analytics/segments.server";
 import { cohortFilterKey } from "~/analytics/cohorts-query";
@@ -116,6 +117,18 @@ describe("Cohorts loader", () => {
     } finally {
       await db.valueEvent.createMany({ data: events });
     }
+  });
+
+  it("decodes the stored cohort base once per refresh in a process, and again once a refresh replaced it", async () => {
+    const first = await readCohortBase(db, SHOP);
+    expect(await readCohortBase(db, SHOP)).toBe(first);
+    await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+    const next = await readCohortBase(db, SHOP);
+    expect(next).not.toBe(first);
+    expect(next!.base.firstDay).toEqual(first!.base.firstDay);
+    await db.cohortBase.deleteMany({ where: { shopId: SHOP } });
+    expect(await readCohortBase(db, SHOP)).toBeNull();
+    await refreshAnalytics(db, SHOP, { asOf: AS_OF });
   });
 
   it("opens the customers and events behind a cell", async () => {

@@ -122,19 +122,35 @@ export function decodeCohortBase(input: Uint8Array): CohortBase {
     return array instanceof Type ? array : fail(`no ${name}`);
   };
   const strings = header.strings;
-  const text = (index: number) => (index < 0 ? null : strings[index] ?? fail("string index out of range"));
   const [channel, country, code, product, tagStart, tags] = ["channel", "country", "code", "product", "tagStart", "tags"].map((name) => get(name, Int32Array));
+  for (const column of [channel, country, code, product, tags]) {
+    const least = column === tags ? 0 : -1;
+    for (let i = 0; i < column.length; i++) if (column[i] < least || column[i] >= strings.length) fail("string index out of range");
+  }
+  const text = (index: number) => (index < 0 ? null : strings[index]);
   const firstDay = get("firstDay", Int32Array);
   const facts: (FilterFacts | null)[] = new Array(firstDay.length);
+  // One tag list per distinct set of tags (most customers share a few): nothing mutates them.
+  const tagLists = new Map<string, string[]>();
   for (let c = 0; c < firstDay.length; c++) {
-    facts[c] = channel[c] < 0 ? null : {
-      channel: text(channel[c])!, countryCode: text(country[c]), firstDiscountCode: text(code[c]), firstProductId: text(product[c]),
-      tags: Array.from(tags.subarray(tagStart[c], tagStart[c + 1]), (index) => text(index)!),
-    };
+    if (channel[c] < 0) {
+      facts[c] = null;
+      continue;
+    }
+    let key = "";
+    for (let i = tagStart[c]; i < tagStart[c + 1]; i++) key += `${tags[i]},`;
+    let list = tagLists.get(key);
+    if (list === undefined) {
+      list = [];
+      for (let i = tagStart[c]; i < tagStart[c + 1]; i++) list.push(strings[tags[i]]);
+      tagLists.set(key, list);
+    }
+    facts[c] = { channel: strings[channel[c]], countryCode: text(country[c]), firstDiscountCode: text(code[c]), firstProductId: text(product[c]), tags: list };
   }
   const eventDay = get("eventDay", Int32Array);
   const monthOf = cachedMonthOfDay();
-  const eventMonth = Int32Array.from(eventDay, (day) => monthOf(day));
+  const eventMonth = new Int32Array(eventDay.length);
+  for (let j = 0; j < eventDay.length; j++) eventMonth[j] = monthOf(eventDay[j]);
   return {
     timeZone: header.timeZone, asOf: new Date(header.asOf), asOfDay: header.asOfDay, asOfMonth: header.asOfMonth, facts, firstDay,
     firstMonth: get("firstMonth", Int32Array), repeatDay: get("repeatDay", Int32Array), eventStart: get("eventStart", Int32Array), eventDay,
