@@ -9,7 +9,7 @@ import { encodeCohortBase } from "~/domain/analytics/cohort-base";
 import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
 import { prepareAnalytics, type AnalyticsInput, type CohortTable, type OrderTotalsByCustomer } from "~/domain/analytics";
 import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
-import { computeProjections, type ProjectionsPayload } from "./projections.server";
+import { computeProjections, type EarlyFit, type ProjectionsPayload } from "./projections.server";
 import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
 
 export interface RefreshComputeInput {
@@ -22,6 +22,8 @@ export interface RefreshComputeInput {
   asOf: Date;
   /** The customers' purchase histories when already built (the refresh builds them while the orders load). */
   histories?: PurchaseHistories;
+  /** The model fitted on those histories, when already fitted (likewise). */
+  fit?: EarlyFit;
 }
 
 export interface RefreshComputed {
@@ -37,7 +39,7 @@ export interface RefreshComputed {
   parts: { prepare: number; views: number; histories: number; projections: number; flags: number; encode: number };
 }
 
-export function computeRefresh({ shopId, input, orderTotals, inputs, asOf, histories: given }: RefreshComputeInput): RefreshComputed {
+export function computeRefresh({ shopId, input, orderTotals, inputs, asOf, histories: given, fit }: RefreshComputeInput): RefreshComputed {
   const t0 = performance.now();
   const base = prepareAnalytics(input);
   const t1 = performance.now();
@@ -47,7 +49,8 @@ export function computeRefresh({ shopId, input, orderTotals, inputs, asOf, histo
   // histories are built once for the model and for the flag.
   const histories = given ?? purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone);
   const th = performance.now();
-  const projections = computeProjections(input, shopId, segmentKeys, histories);
+  // A fit made ahead is of the given histories only.
+  const projections = computeProjections(input, shopId, segmentKeys, histories, given ? fit : undefined);
   const t3 = performance.now();
   // The Customers page's flagged lists, under the model just fitted (stored with it).
   const flagLists = buildFlagLists(customers, {

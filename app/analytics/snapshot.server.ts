@@ -28,7 +28,7 @@ import { emptyLedgerTotals, loadAnalyticsInput, type LoadTimings } from "./input
 import { OVERVIEW_VIEW, overviewFromTotals, overviewPayload } from "./overview.server";
 import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
-import { PROJECTIONS_VIEW } from "./projections.server";
+import { fitAhead, PROJECTIONS_VIEW, type EarlyFit } from "./projections.server";
 import { cohortFilterKey } from "./cohorts-query";
 import { ledgerSqlFor } from "~/ingest/ledger-sql.server";
 import { writeCohortBase } from "./cohort-base.server";
@@ -149,7 +149,8 @@ export async function runRefreshCompute(input: RefreshComputeInput, thread = ref
   Promise<{ result: RefreshComputed; thread: RefreshThread }> {
   const script = thread === "worker" ? workerScript(REFRESH_WORKER, "refresh") : null;
   if (!script) return { result: computeRefresh(input), thread: "main" };
-  const worker = script.start({ workerData: input });
+  // Without the early fit: its error, if any, would arrive as a plain Error (the worker fits again).
+  const worker = script.start({ workerData: { ...input, fit: undefined } });
   try {
     const message = await new Promise<RefreshWorkerMessage>((resolve, reject) => {
       worker.once("message", resolve);
@@ -183,17 +184,20 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     // The model's purchase histories need the events alone: built while the orders are still loading.
     let histories: PurchaseHistories | undefined;
     let historiesMs = 0;
+    // And the model's fit, on the histories alone (the projections use it after the views).
+    let fit: EarlyFit | undefined;
     const withEvents = (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>) => {
       const t = performance.now();
       histories = purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone);
       historiesMs = performance.now() - t;
+      fit = fitAhead({ events, cancelledOrderIds, timeZone: shop.ianaTimezone, asOf }, histories);
     };
     const [{ input, orderTotals }, inputs] = await Promise.all([
       loadAnalyticsInput(db, shop, { asOf, timings, totals, withEvents }), loadViewInputs(db, shop),
     ]);
     const loaded = performance.now();
     const { result: { views, filteredCohorts, projections, flagLists, cohortBase, customers, parts }, thread } =
-      await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf, histories });
+      await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf, histories, fit });
     const flagged: FlaggedPayload = { customers };
     const overviewStart = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
@@ -224,7 +228,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
-      loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs }, readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}`,
+      loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs, "model fit": fit?.ms ?? 0 }, readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}`,
       computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - (parts.prepare + parts.views + parts.histories + parts.projections + parts.flags + parts.encode) },
       computeThread: thread,
       events: input.events.length, customers,

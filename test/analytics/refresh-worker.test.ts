@@ -10,7 +10,8 @@ import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyLedgerTotals, loadAnalyticsInput, orderScanFromWire, type OrderScanReply, type OrderScanRequest } from "~/analytics/input.server";
 import { directSqliteFile } from "~/analytics/rows.server";
-import { purchaseHistories } from "~/domain/clv";
+import { ModelFitError, purchaseHistories } from "~/domain/clv";
+import { fitAhead } from "~/analytics/projections.server";
 import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "~/analytics/refresh-compute";
 import type { RefreshWorkerMessage } from "~/analytics/refresh.worker";
 import { loadViewInputs, refreshAnalytics, runRefreshCompute } from "~/analytics/snapshot.server";
@@ -78,6 +79,19 @@ describe("the refresh compute off the request thread", () => {
     expect(given.parts.histories).toBeLessThan(1); // ms: nothing built
     expect(here.parts.histories).toBeGreaterThan(0);
     expect(figures(given)).toEqual(figures(here));
+  });
+
+  it("gives the same result with the model fitted beforehand (as the refresh fits it during the load), and the same refusal when it cannot be fitted", () => {
+    const histories = purchaseHistories(input.input.events, input.input.cancelledOrderIds, input.input.timeZone);
+    const fit = fitAhead(input.input, histories);
+    expect("fit" in fit).toBe(true);
+    expect(figures(computeRefresh({ ...input, histories, fit }))).toEqual(figures(here));
+    // A fit that failed ahead: the projections say why, as when the fit fails in place.
+    const one = input.input.events.filter((event) => event.customerId !== null).slice(0, 1);
+    const refused = fitAhead({ ...input.input, events: one }, purchaseHistories(one, input.input.cancelledOrderIds, input.input.timeZone));
+    expect("error" in refused && refused.error).toBeInstanceOf(ModelFitError);
+    const withRefusal = computeRefresh({ ...input, histories, fit: { error: new ModelFitError("not-identified", "too little history"), ms: 0 } });
+    expect(withRefusal.projections).toEqual({ status: "unavailable", message: "too little history", ms: expect.any(Number) });
   });
 
   it.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("scans the orders in the production build's order-scan bundle as on this thread (SQLite)", async () => {

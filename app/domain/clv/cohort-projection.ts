@@ -44,6 +44,8 @@ export interface CohortProjectionOptions {
   segments?: ReadonlyMap<string, readonly string[]>;
   /** The input's purchase histories, when the caller has built them already (they are shared with the at-risk flag). */
   histories?: PurchaseHistories;
+  /** fitShopModel of the same input and histories, when the caller has fitted it already (the refresh fits while the orders load). */
+  fit?: ShopModelFit;
 }
 
 export interface ProjectedCell {
@@ -109,9 +111,17 @@ function firstDayOfMonth(month: number): number {
   return Math.floor(Date.UTC(year, month - year * 12, 1) / 86_400_000);
 }
 
+export interface ShopModelFit {
+  summaries: CustomerSummary[];
+  customer: Int32Array;
+  bg: BgNbdFit;
+  gg: GammaGammaFit;
+  calibrationEnd: number;
+}
+
 /** Summaries and fits on the whole history up to the day before asOf (shared with the at-risk flag). */
-export function fitShopModel(input: CohortProjectionInput, histories = purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone)):
-  { summaries: CustomerSummary[]; customer: Int32Array; bg: BgNbdFit; gg: GammaGammaFit; calibrationEnd: number } {
+export function fitShopModel(input: Pick<CohortProjectionInput, "events" | "cancelledOrderIds" | "timeZone" | "asOf">,
+  histories = purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone)): ShopModelFit {
   const calibrationEnd = localDayFunction(input.timeZone)(input.asOf) - 1;
   const { summaries, customer } = summarizeHistories(histories, { calibrationEnd, timeUnit: "weeks" });
   if (!summaries.length) throw new ModelFitError("empty-input", "No customer has bought yet: nothing to project.");
@@ -129,7 +139,7 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
   const horizonMonths = options.horizonMonths ?? 12;
   if (!Number.isInteger(horizonMonths) || horizonMonths < 1 || horizonMonths > 60) throw new RangeError(`horizonMonths must be 1..60, got ${horizonMonths}`);
   const histories = options.histories ?? purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone);
-  const { summaries, customer, bg, gg, calibrationEnd } = fitShopModel(input, histories);
+  const { summaries, customer, bg, gg, calibrationEnd } = options.fit ?? fitShopModel(input, histories);
   const current = monthOfDay(calibrationEnd + 1);
   const horizons = Array.from({ length: horizonMonths }, (_, j) => (firstDayOfMonth(current + j + 1) - 1 - calibrationEnd) / WEEK);
 

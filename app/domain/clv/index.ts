@@ -90,6 +90,7 @@ export {
   type FittedModel,
   type ProjectedCell,
   type SegmentProjection,
+  type ShopModelFit,
 } from "./cohort-projection";
 export { customerActivity, type ActivityOptions } from "./activity";
 export { observedMarginTo, purchaseHistories, summarizeHistories, type HistorySummaries, type PurchaseHistories } from "./histories";
