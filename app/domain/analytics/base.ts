@@ -74,7 +74,9 @@ export interface CohortBase {
   readonly facts: readonly (FilterFacts | null)[];
   readonly firstDay: Int32Array;
   readonly firstMonth: Int32Array;
+  /** First purchase on a later local day than the first one; NO_DAY when none. */
   readonly repeatDay: Int32Array;
+  /** Each customer's events are eventStart[c] .. eventStart[c + 1] - 1 in the arrays below. */
   readonly eventStart: Int32Array;
   readonly eventDay: Int32Array;
   readonly eventMonth: Int32Array;
@@ -85,32 +87,16 @@ export interface CohortBase {
   readonly unattributed: Totals & { events: number };
 }
 
-export interface AnalyticsBase {
-  readonly timeZone: string;
-  readonly asOf: Date;
-  readonly asOfDay: number;
-  readonly asOfMonth: number;
+export interface AnalyticsBase extends CohortBase {
   readonly events: readonly ValueEvent[];
   /** Customers with a purchase, by dense index (order of first appearance in the events). */
   readonly customerIds: readonly string[];
   readonly facts: readonly (AcquisitionFacts | null)[];
-  readonly firstDay: Int32Array;
-  readonly firstMonth: Int32Array;
   /** Input index of the first purchase event. */
   readonly firstEvent: Int32Array;
-  /** First purchase on a later local day than the first one; NO_DAY when none. */
-  readonly repeatDay: Int32Array;
   readonly purchases: Int32Array;
-  /** Each customer's events are eventStart[c] .. eventStart[c + 1] - 1 in the arrays below. */
-  readonly eventStart: Int32Array;
+  /** Index in `events` of each event of the arrays (eventDay, revenue, ...). */
   readonly eventIndex: Int32Array;
-  readonly eventDay: Int32Array;
-  readonly eventMonth: Int32Array;
-  readonly eventKind: Uint8Array;
-  readonly revenue: Float64Array;
-  readonly grossMargin: Float64Array;
-  readonly contributionMargin: Float64Array;
-  readonly unattributed: Totals & { events: number };
   readonly diagnostics: AnalyticsDiagnostics;
   /** Dense index of a customer id, -1 when the customer is not in the views. */
   indexOf(customerId: string): number;
