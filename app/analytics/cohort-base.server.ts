@@ -21,9 +21,10 @@ export async function writeCohortBase(sql: Pick<LedgerSql, "$executeRaw">, shopI
   row: { asOf: Date; watermark: Date; computedAt: Date; data: Uint8Array }): Promise<void> {
   // A Buffer over the same memory: better-sqlite3 binds Buffers (not plain Uint8Arrays) as BLOBs.
   const data = Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
-  await sql.$executeRaw(Prisma.sql`DELETE FROM "CohortBase" WHERE "shopId" = ${shopId}`);
   await sql.$executeRaw(Prisma.sql`INSERT INTO "CohortBase" ("shopId", "asOf", "watermark", "computedAt", "data")
-    VALUES (${shopId}, ${row.asOf}, ${row.watermark}, ${row.computedAt}, ${data})`);
+    VALUES (${shopId}, ${row.asOf}, ${row.watermark}, ${row.computedAt}, ${data})
+    ON CONFLICT ("shopId") DO UPDATE SET "asOf" = excluded."asOf", "watermark" = excluded."watermark",
+      "computedAt" = excluded."computedAt", "data" = excluded."data"`);
 }
 
 /**

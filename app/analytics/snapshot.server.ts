@@ -229,7 +229,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
       loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs, "model fit": fit?.ms ?? 0 }, readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}`,
-      computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - (parts.prepare + parts.views + parts.histories + parts.projections + parts.flags + parts.encode) },
+      computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - Object.values(parts).reduce((sum, ms) => sum + ms, 0) },
       computeThread: thread,
       events: input.events.length, customers,
     };

@@ -13,6 +13,7 @@ import { writeOrderBatch } from "~/ingest/orders.server";
 import { upsertShop } from "~/shops/shops.server";
 import { streamIngest, type ResumePoint } from "~/sync/stream-ingest.server";
 import { resetDb } from "../support/db";
+import { ledgerDump } from "../sync/backfill/ledger-dump";
 
 const BULK_FILE = "test/fixtures/bulk/orders-out-of-order.jsonl";
 // PRAGMA synchronous reads 1 for NORMAL, 2 for FULL.
@@ -126,7 +127,7 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("relaxed durabil
     // The ledger of an uninterrupted run, to compare with.
     await upsertShop(db, { id: SHOP, currency: "USD" });
     await streamIngest(db, SHOP, webhookLines(), GROUPED);
-    const whole = await ledgerOf(SHOP);
+    const whole = await ledgerDump(SHOP);
     expect(whole.orders).toHaveLength(6);
     await resetDb();
 
@@ -143,11 +144,11 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("relaxed durabil
     })).rejects.toThrow("disk full");
     // Batches 1-2 committed together; batch 3 ran in the transaction that batch 4 rolled back.
     expect(resumePoints).toHaveLength(3);
-    expect((await ledgerOf(SHOP)).orders.map((order) => order.id)).toEqual(whole.orders.slice(0, 2).map((order) => order.id).sort());
+    expect((await ledgerDump(SHOP)).orders.map((order) => order.id)).toEqual(whole.orders.slice(0, 2).map((order) => order.id).sort());
 
     const resumed = await streamIngest(db, SHOP, webhookLines(), { ...GROUPED, from: resumePoints[1] });
     expect(resumed.counts.applied).toBe(4);
-    expect(await ledgerOf(SHOP)).toEqual(whole);
+    expect(await ledgerDump(SHOP)).toEqual(whole);
   });
 });
 
@@ -163,12 +164,4 @@ function webhookLines(): Readable {
 async function synchronousIn(tx: Pick<typeof db, "$queryRawUnsafe">): Promise<number> {
   const [row] = await tx.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
   return Number(row.synchronous);
-}
-
-/** The shop's orders, lines and refunds, without the times of ingestion. */
-async function ledgerOf(shopId: string) {
-  const orders = await db.order.findMany({ where: { shopId }, orderBy: { id: "asc" }, omit: { ingestedAt: true } });
-  const lines = await db.orderLine.findMany({ where: { shopId }, orderBy: [{ orderId: "asc" }, { id: "asc" }] });
-  const refunds = await db.refund.findMany({ where: { shopId }, orderBy: { id: "asc" } });
-  return { orders, lines, refunds };
 }
