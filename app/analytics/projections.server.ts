@@ -10,7 +10,7 @@
  */
 import type { Db } from "~/db.server";
 import { fitShopModel, ModelFitError, projectCohorts, type CohortProjectionInput, type CohortProjections, type PurchaseHistories,
-  type ShopModelFit } from "~/domain/clv";
+  type SegmentRows, type ShopModelFit } from "~/domain/clv";
 import { log } from "~/lib/log.server";
 
 export const PROJECTIONS_VIEW = "projections";
@@ -42,7 +42,7 @@ export function fitAhead(input: Pick<CohortProjectionInput, "events" | "cancelle
  * Never throws: a model that cannot be fitted gives an "unavailable" payload with the reason. `early`
  * is the model fitted ahead on the same input and `histories` (fitAhead).
  */
-export function computeProjections(input: CohortProjectionInput, shopId: string, segments?: ReadonlyMap<string, readonly string[]>,
+export function computeProjections(input: CohortProjectionInput, shopId: string, segments?: SegmentRows,
   histories?: PurchaseHistories, early?: EarlyFit): ProjectionsPayload {
   const started = performance.now() - (early?.ms ?? 0);
   try {

@@ -5,7 +5,7 @@
  * (app/analytics/refresh-compute.ts).
  */
 import type {
-  AnalyticsBase, CohortTable, CustomerFacts, FormulaView, LtvCacReport, MarketingSpend, OrderTotalsByCustomer, SegmentTable, SegmentThresholds,
+  AnalyticsBase, CohortTable, CustomerFacts, CustomerSegmentKeys, FormulaView, LtvCacReport, MarketingSpend, OrderTotalsByCustomer, SegmentTable, SegmentThresholds,
 } from "~/domain/analytics";
 import {
   buildCohortTable, buildCohortTablesByGroup, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable,
@@ -134,7 +134,7 @@ export interface ViewInputs {
  * stored: the projection consumes them).
  */
 export function computeViews(base: AnalyticsBase, orderTotals: OrderTotalsByCustomer, inputs: ViewInputs):
-  { views: ViewPayloads; filteredCohorts: CohortTable[]; segmentKeys: Map<string, string[]>; customers: CustomerFacts[] } {
+  { views: ViewPayloads; filteredCohorts: CohortTable[]; segmentKeys: CustomerSegmentKeys; customers: CustomerFacts[] } {
   const currency = inputs.shop.currency;
   const table = buildCohortTable(base);
   const customers = buildCustomerFacts(base, orderTotals);

@@ -22,7 +22,7 @@ export {
 } from "./thresholds";
 export { BEHAVIOUR_SEGMENTS, type BehaviourSegment } from "./behaviour";
 export {
-  behaviourLabel, buildSegmentTable, DIMENSION_LABELS, segmentKeysByCustomer, segmentRowKey,
+  behaviourLabel, buildSegmentTable, DIMENSION_LABELS, segmentKeysByCustomer, segmentRowKey, type CustomerSegmentKeys,
   type SegmentDimension, type SegmentGroup, type SegmentRow, type SegmentTable,
 } from "./segments";
 export {

@@ -242,21 +242,42 @@ const ACQUISITION_DIMENSIONS: readonly SegmentDimension[] = ["channel", "firstDi
 export const segmentRowKey = (row: Pick<SegmentRow, "dimension" | "key">): string => (row.dimension === "all" ? "all" : `${row.dimension}:${row.key}`);
 
 /**
- * The rows of the segment table each customer counts in (the total row included), by customer id:
- * the groups the per-segment projection values (cohort-projection.ts), with the table's own rules.
+ * The rows of the segment table each customer counts in (the total row included), numbered: the
+ * groups the per-segment projection values (cohort-projection.ts), with the table's own rules.
+ * `keys[id]` is a row's segmentRowKey; `byCustomer` holds each customer's row ids, "all" (0) first.
+ * Numbers rather than key strings per customer: the projection adds each customer into each of its
+ * rows, and a string per membership (2M at 250k customers) cost it a hash lookup each.
  */
-export function segmentKeysByCustomer(customers: readonly CustomerFacts[], options: { thresholds?: Partial<SegmentThresholds> } = {}): Map<string, string[]> {
+export interface CustomerSegmentKeys {
+  keys: string[];
+  byCustomer: Map<string, number[]>;
+}
+
+export function segmentKeysByCustomer(customers: readonly CustomerFacts[], options: { thresholds?: Partial<SegmentThresholds> } = {}): CustomerSegmentKeys {
   const t = withDefaults(options.thresholds);
   const ctx = behaviourContext(customers, t);
   const codes = new Map<string, string>();
-  const out = new Map<string, string[]>();
+  const keys = ["all"];
+  const acquisitionIds = ACQUISITION_DIMENSIONS.map(() => new Map<string, number>());
+  const behaviourIds = new Map<BehaviourSegment, number>();
+  const byCustomer = new Map<string, number[]>();
   for (const c of customers) {
-    const keys = ["all"];
-    for (const dimension of ACQUISITION_DIMENSIONS) keys.push(segmentRowKey({ dimension, key: acquisitionKey(dimension, c, codes) }));
-    for (const s of behaviourSegmentsOf(c, ctx)) keys.push(segmentRowKey({ dimension: "behaviour", key: s }));
-    out.set(c.customerId, keys);
+    const ids = [0];
+    for (let d = 0; d < ACQUISITION_DIMENSIONS.length; d++) {
+      const dimension = ACQUISITION_DIMENSIONS[d];
+      const key = acquisitionKey(dimension, c, codes);
+      let id = acquisitionIds[d].get(key);
+      if (id === undefined) acquisitionIds[d].set(key, (id = keys.push(segmentRowKey({ dimension, key })) - 1));
+      ids.push(id);
+    }
+    for (const s of behaviourSegmentsOf(c, ctx)) {
+      let id = behaviourIds.get(s);
+      if (id === undefined) behaviourIds.set(s, (id = keys.push(segmentRowKey({ dimension: "behaviour", key: s })) - 1));
+      ids.push(id);
+    }
+    byCustomer.set(c.customerId, ids);
   }
-  return out;
+  return { keys, byCustomer };
 }
 
 export function buildSegmentTable(customers: readonly CustomerFacts[], options: { thresholds?: Partial<SegmentThresholds> } = {}): SegmentTable {

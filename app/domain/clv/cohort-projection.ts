@@ -24,7 +24,7 @@ import { localDayFunction } from "../time/local-day";
 import { fitBgNbd, type BgNbdFit } from "./bgnbd";
 import { ModelFitError } from "./errors";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma";
-import { projectGroups, type GroupedCustomer } from "./projection";
+import { projectIndexedGroups } from "./projection";
 import { observedMarginTo, purchaseHistories, summarizeHistories, type PurchaseHistories } from "./histories";
 import { dayNumberOf, dayString, type CustomerSummary } from "./summary";
 
@@ -40,12 +40,20 @@ export interface CohortProjectionOptions {
   horizonMonths?: number;
   /** Interval coverage, default 0.8. */
   level?: number;
-  /** Segment row keys per customer id (segments.ts segmentKeysByCustomer): also project those rows. */
-  segments?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Segment rows per customer (segments.ts segmentKeysByCustomer): also project those rows. `keys[id]`
+   * is a row's key, `byCustomer` each customer's row ids.
+   */
+  segments?: SegmentRows;
   /** The input's purchase histories, when the caller has built them already (they are shared with the at-risk flag). */
   histories?: PurchaseHistories;
   /** fitShopModel of the same input and histories, when the caller has fitted it already (the refresh fits while the orders load). */
   fit?: ShopModelFit;
+}
+
+export interface SegmentRows {
+  keys: readonly string[];
+  byCustomer: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface ProjectedCell {
@@ -143,49 +151,54 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
   const current = monthOfDay(calibrationEnd + 1);
   const horizons = Array.from({ length: horizonMonths }, (_, j) => (firstDayOfMonth(current + j + 1) - 1 - calibrationEnd) / WEEK);
 
-  // Group names built once per distinct month and segment, not per customer: the portfolio hashes
-  // each customer's names, and a shared string is hashed once.
-  const cached = <K, V>(make: (key: K) => V) => {
-    const values = new Map<K, V>();
-    return (key: K): V => {
-      let value = values.get(key);
-      if (value === undefined) values.set(key, (value = make(key)));
-      return value;
-    };
-  };
-  const cohortName = cached(monthKey);
-  const segmentName = cached((key: string) => SEGMENT_GROUP + key);
-  const firstDay = cached(dayNumberOf);
-  const segmentNamesOf = new Map<string, readonly string[]>();
-  const segmentNames = (customerId: string): readonly string[] => {
-    let names = segmentNamesOf.get(customerId);
-    if (names === undefined) segmentNamesOf.set(customerId, (names = (options.segments?.get(customerId) ?? []).map(segmentName)));
-    return names;
-  };
-
-  const grouped: GroupedCustomer[] = [];
+  // Groups as numbers (GroupMemberships): segment row k is group k, cohort month c is group
+  // segmentCount + c - firstMonth. Named once each, not per customer.
+  const segmentKeys = options.segments?.keys ?? [];
+  const segmentCount = segmentKeys.length;
+  const monthOf = new Int32Array(summaries.length);
+  let firstMonth = Infinity;
+  let lastMonth = -Infinity;
+  const firstDay = new Map<string, number>();
+  for (let i = 0; i < summaries.length; i++) {
+    const day = summaries[i].firstPurchase;
+    let month = firstDay.get(day);
+    if (month === undefined) firstDay.set(day, (month = monthOfDay(dayNumberOf(day))));
+    monthOf[i] = month;
+    firstMonth = Math.min(firstMonth, month);
+    lastMonth = Math.max(lastMonth, month);
+  }
+  const names = [
+    ...segmentKeys.map((key) => SEGMENT_GROUP + key),
+    ...Array.from({ length: summaries.length ? lastMonth - firstMonth + 1 : 0 }, (_, j) => monthKey(firstMonth + j)),
+  ];
+  const start = new Int32Array(summaries.length + 1);
+  const ids: number[] = [];
   // Observed margin to date per group: every event of the model's customers, as the observed cells count them.
   const observedOf = observedMarginTo(histories, calibrationEnd);
-  const observed = new Map<string, number>();
+  const observed = new Float64Array(names.length);
   for (let i = 0; i < summaries.length; i++) {
-    const s = summaries[i];
-    const cohort = cohortName(monthOfDay(firstDay(s.firstPurchase)));
-    const segments = segmentNames(s.customerId);
-    grouped.push({
-      frequency: s.frequency, recency: s.recency, T: s.T, monetaryValue: s.monetaryValue,
-      group: segments.length ? [cohort, ...segments] : cohort,
-    });
     const margin = observedOf[customer[i]];
-    observed.set(cohort, (observed.get(cohort) ?? 0) + margin);
-    for (const name of segments) observed.set(name, (observed.get(name) ?? 0) + margin);
+    const cohort = segmentCount + monthOf[i] - firstMonth;
+    ids.push(cohort);
+    observed[cohort] += margin;
+    const rows = options.segments?.byCustomer.get(summaries[i].customerId);
+    if (rows) {
+      for (const row of rows) {
+        ids.push(row);
+        observed[row] += margin;
+      }
+    }
+    start[i + 1] = ids.length;
   }
+  const observedIn = new Map(names.map((name, g) => [name, observed[g]]));
 
-  const result = projectGroups(bg, gg, grouped, { horizons, level: options.level, lastHorizonOnly: (group) => group.startsWith(SEGMENT_GROUP) });
+  const result = projectIndexedGroups(bg, gg, summaries, { names, start, ids: Int32Array.from(ids) },
+    { horizons, level: options.level, lastHorizonOnly: (group) => group.startsWith(SEGMENT_GROUP) });
   const round = (v: number | null) => (v === null ? null : Math.round(v));
   const segments = result.groups
     .filter((g) => g.group.startsWith(SEGMENT_GROUP))
     .map((g): SegmentProjection => {
-      const toDate = (observed.get(g.group) ?? 0) / g.customers;
+      const toDate = (observedIn.get(g.group) ?? 0) / g.customers;
       const last = g.points[g.points.length - 1];
       return {
         key: g.group.slice(SEGMENT_GROUP.length), customers: g.customers, nonPositiveMarginCustomers: g.nonPositiveMarginCustomers,
@@ -197,7 +210,7 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
     .filter((g) => !g.group.startsWith(SEGMENT_GROUP))
     .map((g): CohortProjection => {
       const month = parseMonthKey(g.group);
-      const toDate = (observed.get(g.group) ?? 0) / g.customers;
+      const toDate = (observedIn.get(g.group) ?? 0) / g.customers;
       return {
         cohort: g.group,
         customers: g.customers,

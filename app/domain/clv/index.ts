@@ -74,7 +74,10 @@ export { simulateCustomers, type SimulatedCustomer, type SimulationOptions } fro
 export {
   NORMAL_QUANTILES,
   projectGroups,
+  projectIndexedGroups,
   type GroupedCustomer,
+  type GroupMemberships,
+  type PortfolioCustomer,
   type GroupProjection,
   type ProjectionOptions,
   type ProjectionPoint,
@@ -90,6 +93,7 @@ export {
   type FittedModel,
   type ProjectedCell,
   type SegmentProjection,
+  type SegmentRows,
   type ShopModelFit,
 } from "./cohort-projection";
 export { customerActivity, type ActivityOptions } from "./activity";

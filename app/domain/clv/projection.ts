@@ -24,14 +24,30 @@ import type { GammaGammaParams } from "./gamma-gamma";
 import { expectedMarginPerOrder, marginGroupOf } from "./margin";
 import type { RfmRow } from "./rows";
 
-export interface GroupedCustomer extends RfmRow {
+export interface GroupedCustomer extends PortfolioCustomer {
   /**
    * The group (cohort month) or groups (segment rows, which overlap) the customer counts in: counted
    * once in each, valued once.
    */
   group: string | readonly string[];
+}
+
+/** A customer as the projection values it. */
+export interface PortfolioCustomer extends RfmRow {
   /** Mean margin of the repeat orders; 0 when x = 0. */
   monetaryValue: number;
+}
+
+/**
+ * Customers with their groups as numbers: customer i is in groups ids[start[i]] .. ids[start[i + 1] - 1],
+ * indexes of `names`. What a caller with many customers in many overlapping groups passes
+ * (projectIndexedGroups): naming each customer's groups with strings costs a hash lookup per membership,
+ * more than the model's evaluations at 250k customers in a few hundred groups.
+ */
+export interface GroupMemberships {
+  names: readonly string[];
+  start: Int32Array;
+  ids: Int32Array;
 }
 
 /** Two-sided standard normal quantiles for the coverages offered. */
@@ -92,14 +108,16 @@ interface Portfolio {
   memberCore: Int32Array;
   memberGroup: Int32Array;
   memberCount: Float64Array;
-  groups: string[];
+  groups: readonly string[];
   groupSize: Float64Array;
   groupNonPositive: Float64Array;
 }
 
-function preparePortfolio(customers: readonly GroupedCustomer[]): Portfolio {
+function preparePortfolio(customers: readonly PortfolioCustomer[], memberships: GroupMemberships): Portfolio {
   const n = customers.length;
-  const mean = (c: GroupedCustomer) => (c.frequency === 0 ? 0 : c.monetaryValue);
+  const { start: customerStart, ids: customerGroups, names } = memberships;
+  if (customerStart.length !== n + 1) throw new RangeError(`memberships.start must have ${n + 1} entries, got ${customerStart.length}`);
+  const mean = (c: PortfolioCustomer) => (c.frequency === 0 ? 0 : c.monetaryValue);
   // Sorted by (x, T, t_x, m), equal cores, histories and leaves are runs: one sweep numbers them.
   const x = new Float64Array(n);
   const T = new Float64Array(n);
@@ -139,37 +157,26 @@ function preparePortfolio(customers: readonly GroupedCustomer[]): Portfolio {
     previous = i;
   }
 
-  // Each customer's groups, then the memberships bucketed by group.
-  const groupIndex = new Map<string, number>();
-  const groups: string[] = [];
-  const groupSize: number[] = [];
-  const groupNonPositive: number[] = [];
-  const customerGroups: number[] = [];
-  const customerStart = new Int32Array(n + 1);
+  // Group sizes, then the memberships bucketed by group.
+  const groups = names;
+  const groupSize = new Float64Array(groups.length);
+  const groupNonPositive = new Float64Array(groups.length);
   for (let i = 0; i < n; i++) {
-    const c = customers[i];
-    const count = c.count ?? 1;
-    const nonPositive = marginGroupOf({ frequency: c.frequency, monetaryValue: m[i] }) === "non-positive-margin";
-    for (const name of typeof c.group === "string" ? [c.group] : c.group) {
-      let g = groupIndex.get(name);
-      if (g === undefined) {
-        groupIndex.set(name, (g = groups.length));
-        groups.push(name);
-        groupSize.push(0);
-        groupNonPositive.push(0);
-      }
+    const count = customers[i].count ?? 1;
+    const nonPositive = marginGroupOf({ frequency: x[i], monetaryValue: m[i] }) === "non-positive-margin";
+    for (let j = customerStart[i]; j < customerStart[i + 1]; j++) {
+      const g = customerGroups[j];
+      if (!(g >= 0 && g < groups.length)) throw new RangeError(`customer ${i}: group ${g} is not one of the ${groups.length} named`);
       groupSize[g] += count;
       if (nonPositive) groupNonPositive[g] += count;
-      customerGroups.push(g);
     }
-    customerStart[i + 1] = customerGroups.length;
   }
   const bucketStart = new Int32Array(groups.length + 1);
-  for (const g of customerGroups) bucketStart[g + 1] += 1;
+  for (let j = 0; j < customerStart[n]; j++) bucketStart[customerGroups[j] + 1] += 1;
   for (let g = 0; g < groups.length; g++) bucketStart[g + 1] += bucketStart[g];
   const fill = bucketStart.slice(0, groups.length);
-  const bucketLeaf = new Int32Array(customerGroups.length);
-  const bucketCount = new Float64Array(customerGroups.length);
+  const bucketLeaf = new Int32Array(customerStart[n]);
+  const bucketCount = new Float64Array(customerStart[n]);
   for (let i = 0; i < n; i++) {
     for (let j = customerStart[i]; j < customerStart[i + 1]; j++) {
       const at = fill[customerGroups[j]]++;
@@ -203,7 +210,7 @@ function preparePortfolio(customers: readonly GroupedCustomer[]): Portfolio {
     cores, histories, historyCore: Int32Array.from(historyCore), leaves, leafHistory: Int32Array.from(leafHistory),
     memberLeaf: Int32Array.from(memberLeaf), memberCore,
     memberGroup: Int32Array.from(memberGroup), memberCount: Float64Array.from(memberCount),
-    groups, groupSize: Float64Array.from(groupSize), groupNonPositive: Float64Array.from(groupNonPositive),
+    groups, groupSize, groupNonPositive,
   };
 }
 
@@ -288,14 +295,41 @@ export function projectGroups(
   customers: readonly GroupedCustomer[],
   options: ProjectionOptions,
 ): ProjectionResult {
+  // Groups numbered in the order they first appear, which is the order of the result.
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const ids: number[] = [];
+  const start = new Int32Array(customers.length + 1);
+  customers.forEach((c, i) => {
+    for (const name of typeof c.group === "string" ? [c.group] : c.group) {
+      let g = index.get(name);
+      if (g === undefined) index.set(name, (g = names.push(name) - 1));
+      ids.push(g);
+    }
+    start[i + 1] = ids.length;
+  });
+  return projectIndexedGroups(bgFit, ggFit, customers, { names, start, ids: Int32Array.from(ids) }, options);
+}
+
+/**
+ * projectGroups with the customers' groups given as numbers (GroupMemberships). Groups are reported in
+ * the order of `memberships.names`; a name no customer is in is left out.
+ */
+export function projectIndexedGroups(
+  bgFit: FittedParams<BgNbdParams>,
+  ggFit: FittedParams<GammaGammaParams>,
+  customers: readonly PortfolioCustomer[],
+  memberships: GroupMemberships,
+  options: ProjectionOptions,
+): ProjectionResult {
   const level = options.level ?? 0.8;
   const z = NORMAL_QUANTILES[String(level)];
   if (z === undefined) throw new RangeError(`level must be one of ${Object.keys(NORMAL_QUANTILES).join(", ")}, got ${level}`);
   if (options.discount) validateClvOptions(options.discount);
   else if (!options.horizons.length) throw new RangeError("at least one horizon is needed");
   for (const t of options.horizons) if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`horizons must be finite and >= 0, got ${t}`);
-  const portfolio = preparePortfolio(customers);
-  if (!portfolio.groups.length) throw new ModelFitError("empty-input", "no customers to project");
+  const portfolio = preparePortfolio(customers, memberships);
+  if (!portfolio.groupSize.some((size) => size > 0)) throw new ModelFitError("empty-input", "no customers to project");
 
   const points = options.discount ? 1 : options.horizons.length;
   const lastOnly = Uint8Array.from(portfolio.groups, (group) => (options.lastHorizonOnly?.(group) ? 1 : 0));
@@ -327,7 +361,7 @@ export function projectGroups(
     const ggCov = ggFit.logCovariance;
     variance = (g, k) => quadraticForm(bgGrad, bgCov, g, k) + quadraticForm(ggGrad, ggCov, g, k);
   }
-  const groups = portfolio.groups.map((group, g): GroupProjection => ({
+  const groups = portfolio.groups.flatMap((group, g): GroupProjection[] => portfolio.groupSize[g] > 0 ? [{
     group,
     customers: portfolio.groupSize[g],
     nonPositiveMarginCustomers: portfolio.groupNonPositive[g],
@@ -336,6 +370,6 @@ export function projectGroups(
       const se = Math.sqrt(Math.max(0, variance(g, k)));
       return { estimate: value, lower: value - z * se, upper: value + z * se, standardError: se };
     }),
-  }));
+  }] : []);
   return { level, method: "delta-method-parameter-covariance", groups, intervalMessage };
 }

@@ -74,7 +74,10 @@ describe("the segment table", () => {
   });
 
   it("lists each customer's rows by the key the projections use, agreeing with the table's counts", () => {
-    const keys = segmentKeysByCustomer(facts, { thresholds: { minSegmentCustomers: 1 } });
+    const index = segmentKeysByCustomer(facts, { thresholds: { minSegmentCustomers: 1 } });
+    const keys = new Map([...index.byCustomer].map(([customerId, rows]) => [customerId, rows.map((row) => index.keys[row])]));
+    expect(index.keys[0]).toBe("all");
+    expect(new Set(index.keys).size).toBe(index.keys.length); // each row numbered once
     expect(keys.get("A")).toEqual(["all", "channel:web", "firstDiscountCode:WELCOME10", "country:US", "firstProduct:P1", "behaviour:discount_dependent", "behaviour:top_margin"]);
     expect(keys.get("I")).toEqual(["all", "channel:unknown", "firstDiscountCode:unknown", "country:unknown", "firstProduct:unknown"]);
     const members = new Map<string, number>();
