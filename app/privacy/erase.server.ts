@@ -9,6 +9,7 @@
 import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { chunk, IDS_PER_QUERY } from "~/lib/chunks";
+import { removeFromFlagLists } from "~/customers/flag-lists.server";
 
 /** Tables whose rows belong to an order (column "orderId"). */
 export const ORDER_KEYED_TABLES = [
@@ -25,7 +26,7 @@ export const ORDER_KEYED_TABLES = [
   "SyncDrift",
 ];
 /** Tables whose rows belong to a customer but not to an order (column "customerId"). */
-export const CUSTOMER_KEYED_TABLES: string[] = ["CustomerMerge", "ServiceContact", "FlaggedCustomer"];
+export const CUSTOMER_KEYED_TABLES: string[] = ["CustomerMerge", "ServiceContact"];
 /** Other columns naming a customer, as [table, column] (a merge names both customers). */
 export const CUSTOMER_KEYED_COLUMNS: [string, string][] = [["CustomerMerge", "keptCustomerId"]];
 /**
@@ -90,6 +91,8 @@ export async function redactCustomer(
         Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shop} AND ${Prisma.raw(`"${column}"`)} = ${customerId}`,
       ));
     }
+    // The stored flagged lists (chunks of rows): the customer's rows taken out, the others kept in order.
+    counts.FlaggedChunk = await removeFromFlagLists(tx, shop, customerId);
     // JSON payloads: an id appears quoted ("gid://shopify/Order/1"), so a longer id never matches.
     for (const [table, column] of JSON_PAYLOAD_COLUMNS) {
       for (const part of chunk([customerId, ...ids], 200)) {

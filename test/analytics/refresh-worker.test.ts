@@ -131,7 +131,7 @@ describe("the refresh compute off the request thread", () => {
   it("stores the same snapshot rows whichever thread computed them", async () => {
     const stored = async () => (await db.analyticsSnapshot.findMany({ where: { shopId: DEMO_SHOP_DOMAIN }, orderBy: { view: "asc" } }))
       .map((row) => ({ view: row.view, payload: row.view === "projections" ? { ...JSON.parse(row.payload), ms: 0 } : JSON.parse(row.payload) }));
-    const flagged = () => db.flaggedCustomer.findMany({ where: { shopId: DEMO_SHOP_DOMAIN }, orderBy: [{ kind: "asc" }, { position: "asc" }] });
+    const flagged = () => db.flaggedChunk.findMany({ where: { shopId: DEMO_SHOP_DOMAIN }, orderBy: [{ kind: "asc" }, { chunk: "asc" }] });
     process.env.ANALYTICS_REFRESH_THREAD = "main";
     try {
       expect((await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF })).computeThread).toBe("main");

@@ -14,6 +14,8 @@ import { Prisma } from "~/generated/prisma/client";
 import { normalizeOrder } from "~/domain/ledger/shopify-order";
 import type { LedgerOrder } from "~/domain/ledger/types";
 import { ingestOrders } from "~/ingest/orders.server";
+import { FLAG_KINDS } from "~/customers/flag-kinds";
+import { storedFlagRows, writeFlagLists, type FlaggedRow, type FlagLists } from "~/customers/flag-lists.server";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
 import { adminRequest } from "../../support/auth";
@@ -102,13 +104,6 @@ async function customerRows(shop: string, who: typeof X | typeof Y) {
       asOf: new Date(), computedAt: new Date(), costVersion: 1, watermark: new Date(), ms: 1,
     },
   });
-  // The customer on the refresh's flagged lists.
-  await db.flaggedCustomer.create({
-    data: {
-      shopId: shop, kind: "high_value", position: who.customer, customerId: customerGid, contributionMargin: 3000n, revenue: 6500n, orders: 1,
-      label: "High value", reason: "Top 10% by contribution margin", numbers: "{}", otherKinds: "",
-    },
-  });
   await db.syncPendingOrder.create({ data: { shopId: shop, backfillId: "backfill-1", orderId, reason: "refunds" } });
   await db.syncDrift.create({
     data: { shopId: shop, reconciliationId: "reconcile-1", orderId, kind: "stale", shopifyUpdatedAt: new Date(at(3)), repairedAt: new Date() },
@@ -144,6 +139,15 @@ async function fixture(shop: string, withX: boolean) {
   await customerRows(shop, Y);
   if (withX) await customerRows(shop, X);
   await shopRows(shop);
+  // The customers on the refresh's flagged lists, X first: one stored chunk naming both, from which
+  // the redaction takes X's row and keeps Y's.
+  const flagged = (who: typeof X | typeof Y): FlaggedRow => ({
+    customerId: `gid://shopify/Customer/${who.customer}`, customerNumber: String(who.customer), contributionMargin: 3000, revenue: 6500, orders: 1,
+    flag: { kind: "high_value", label: "High value", reason: "Top 10% by contribution margin", numbers: { contributionMargin: 3000 } }, otherFlags: [],
+  });
+  const lists = Object.fromEntries(FLAG_KINDS.map((kind) => [kind, [] as FlaggedRow[]])) as FlagLists;
+  lists.high_value = [...(withX ? [X] : []), Y].map(flagged);
+  await db.$transaction((tx) => writeFlagLists(db, tx, shop, lists));
 }
 
 const MODELS = Object.values(Prisma.ModelName);
@@ -203,6 +207,8 @@ describe("redaction, counted in every table", () => {
     expect(rest).toEqual(control);
     // The anonymous per-customer cohort inputs cannot be redacted one customer at a time: gone until the next refresh.
     expect([controlCohortBase, cohortBase]).toEqual([1, 0]);
+    // The flagged list kept Y's row, now first.
+    expect((await storedFlagRows(db, REDACTED_SHOP, "high_value")).map((row) => row.customerId)).toEqual([`gid://shopify/Customer/${Y.customer}`]);
     expect(receipts).toBeGreaterThan(controlReceipts); // X's deliveries were received; receipts hold no customer data
     expect(jobs).toBeGreaterThanOrEqual(controlJobs);
     expect(await rowCounts(CONTROL_SHOP)).toEqual(controlBefore);

@@ -481,20 +481,14 @@ CREATE TABLE "CohortBase" (
 );
 
 -- CreateTable
-CREATE TABLE "FlaggedCustomer" (
+CREATE TABLE "FlaggedChunk" (
     "shopId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
-    "position" INTEGER NOT NULL,
-    "customerId" TEXT NOT NULL,
-    "contributionMargin" BIGINT NOT NULL,
-    "revenue" BIGINT NOT NULL,
-    "orders" INTEGER NOT NULL,
-    "label" TEXT NOT NULL,
-    "reason" TEXT NOT NULL,
-    "numbers" TEXT NOT NULL,
-    "otherKinds" TEXT NOT NULL,
+    "chunk" INTEGER NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "payload" TEXT NOT NULL,
 
-    CONSTRAINT "FlaggedCustomer_pkey" PRIMARY KEY ("shopId","kind","position")
+    CONSTRAINT "FlaggedChunk_pkey" PRIMARY KEY ("shopId","kind","chunk")
 );
 
 -- CreateTable
@@ -610,7 +604,4 @@ CREATE INDEX "SyncReconciliation_shopId_startedAt_idx" ON "SyncReconciliation"("
 
 -- CreateIndex
 CREATE INDEX "SyncDrift_shopId_repairedAt_idx" ON "SyncDrift"("shopId", "repairedAt");
-
--- CreateIndex
-CREATE INDEX "FlaggedCustomer_shopId_customerId_idx" ON "FlaggedCustomer"("shopId", "customerId");
 
