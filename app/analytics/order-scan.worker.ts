@@ -1,12 +1,19 @@
 /**
  * Worker thread of the analytics load (`loadWithOrderWorker` in input.server.ts): scans the orders
- * (scanOrders) on a read-only connection of its own while the calling thread reads the value events.
+ * (scanOrders) on a read-only connection of its own while the calling thread reads the value events;
+ * for the refresh, it then projects the purchase model (ModelWorker in input.server.ts).
  *
  * Protocol: worker "ready" (its connection is open); main "pin" (sent while writes wait); worker
- * "pinned" (its snapshot is taken); main "scan"; worker "done" with the scan, or "failed".
+ * "pinned" (its snapshot is taken); main "scan"; worker "done" with the scan, or "failed". Then, for
+ * the refresh: main "project" with the histories, the fitted parameters and the segment rows; worker
+ * "projected".
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { emptyLedgerTotals, orderScanToWire, scanOrders, type OrderScanCommand, type OrderScanReply, type OrderScanRequest } from "./input.server";
+import { shopModelFrom } from "~/domain/clv";
+import {
+  emptyLedgerTotals, orderScanToWire, scanOrders, segmentRowsFromWire, type OrderScanCommand, type OrderScanReply, type OrderScanRequest,
+} from "./input.server";
+import { computeProjections } from "./projections.server";
 import { openSqliteSnapshot } from "./rows.server";
 
 const port = parentPort!;
@@ -21,13 +28,25 @@ try {
         if (command === "pin") {
           rows.pin();
           post({ type: "pinned" });
-          return;
+        } else if (command === "scan") {
+          const started = performance.now();
+          const totals = request.withTotals ? emptyLedgerTotals() : undefined;
+          try {
+            const scan = await scanOrders(rows, request.shopId, new Date(request.asOfMs), request.contacts, undefined, totals);
+            post({ type: "done", scan: orderScanToWire(scan), totals: totals ?? null, ms: performance.now() - started });
+          } finally {
+            rows.close();
+          }
+        } else {
+          const started = performance.now();
+          const { histories, fitted, fitMs, timeZone } = command;
+          const segments = segmentRowsFromWire(command.segments, histories.customerIds);
+          // The model as the calling thread fitted it (its histories and parameters), so the payload is the one it would compute.
+          const fit = { fit: shopModelFrom(histories, fitted), ms: fitMs };
+          const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
+          const payload = computeProjections(input, request.shopId, segments, histories, fit);
+          post({ type: "projected", payload, projectMs: performance.now() - started });
         }
-        const started = performance.now();
-        const totals = request.withTotals ? emptyLedgerTotals() : undefined;
-        const scan = await scanOrders(rows, request.shopId, new Date(request.asOfMs), request.contacts, undefined, totals);
-        rows.close();
-        post({ type: "done", scan: orderScanToWire(scan), totals: totals ?? null, ms: performance.now() - started });
       } catch (error) {
         rows.close();
         post({ type: "failed", message: error instanceof Error ? error.message : String(error) });

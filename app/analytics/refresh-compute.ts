@@ -10,7 +10,8 @@ import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
 import { prepareAnalytics, type AnalyticsInput, type CohortTable, type OrderTotalsByCustomer } from "~/domain/analytics";
 import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
 import { computeProjections, type EarlyFit, type ProjectionsPayload } from "./projections.server";
-import { computeViews, type ViewInputs, type ViewPayloads } from "./views";
+import { computeViews, customerSegments, type ViewInputs, type ViewPayloads } from "./views";
+import type { CustomerSegmentKeys } from "~/domain/analytics";
 
 export interface RefreshComputeInput {
   shopId: string;
@@ -26,6 +27,12 @@ export interface RefreshComputeInput {
   fit?: EarlyFit;
 }
 
+/**
+ * Projections computed elsewhere (the refresh's order-scan worker, which has fitted the model there:
+ * snapshot.server.ts), started once the segment rows are known and awaited after the other views.
+ */
+export type Projector = (segments: CustomerSegmentKeys) => Promise<ProjectionsPayload>;
+
 export interface RefreshComputed {
   views: ViewPayloads;
   /** Cohort tables of the common filter choices (views.ts precomputedCohortTables), stored under their filter keys. */
@@ -39,18 +46,25 @@ export interface RefreshComputed {
   parts: { prepare: number; views: number; histories: number; projections: number; flags: number; encode: number };
 }
 
-export function computeRefresh({ shopId, input, orderTotals, inputs, asOf, histories: given, fit }: RefreshComputeInput): RefreshComputed {
+export async function computeRefresh(computeInput: RefreshComputeInput, project?: Projector): Promise<RefreshComputed> {
+  const { shopId, input, orderTotals, inputs, asOf, histories: given, fit } = computeInput;
   const t0 = performance.now();
   const base = prepareAnalytics(input);
   const t1 = performance.now();
-  const { views, filteredCohorts, segmentKeys, customers } = computeViews(base, orderTotals, inputs);
-  const t2 = performance.now();
+  const { customers, segmentKeys } = customerSegments(base, orderTotals, inputs);
+  const tc = performance.now();
   // The predictive model, read by the Cohorts and Segments pages and the at-risk flag; the purchase
   // histories are built once for the model and for the flag.
   const histories = given ?? purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone);
   const th = performance.now();
+  // Started before the other views, so they are computed while the projector works.
+  const projected = project?.(segmentKeys);
+  // Whatever happens to the views, the projection is awaited: a rejection left unobserved would crash the process.
+  projected?.catch(() => undefined);
+  const { views, filteredCohorts } = computeViews(base, customers, inputs);
+  const t2 = performance.now();
   // A fit made ahead is of the given histories only.
-  const projections = computeProjections(input, shopId, segmentKeys, histories, given ? fit : undefined);
+  const projections = projected ? await projected : computeProjections(input, shopId, segmentKeys, histories, given ? fit : undefined);
   const t3 = performance.now();
   // The Customers page's flagged lists, under the model just fitted (stored with it).
   const flagLists = buildFlagLists(customers, {
@@ -62,6 +76,7 @@ export function computeRefresh({ shopId, input, orderTotals, inputs, asOf, histo
   const t5 = performance.now();
   return {
     views, filteredCohorts, projections, flagLists, cohortBase, customers: customers.length,
-    parts: { prepare: t1 - t0, views: t2 - t1, histories: th - t2, projections: t3 - th, flags: t4 - t3, encode: t5 - t4 },
+    // With a projector, "projections" is the wait for it after the views.
+    parts: { prepare: t1 - t0, views: tc - t1 + (t2 - th), histories: th - tc, projections: t3 - t2, flags: t4 - t3, encode: t5 - t4 },
   };
 }

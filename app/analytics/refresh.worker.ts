@@ -3,14 +3,13 @@
  * snapshot.server.ts): computes one refresh from its workerData and posts the result back.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { computeRefresh, type RefreshComputeInput } from "./refresh-compute";
+import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "./refresh-compute";
 
-export type RefreshWorkerMessage = { ok: true; result: ReturnType<typeof computeRefresh> } | { ok: false; message: string; stack?: string };
+export type RefreshWorkerMessage = { ok: true; result: RefreshComputed } | { ok: false; message: string; stack?: string };
 
-let message: RefreshWorkerMessage;
-try {
-  message = { ok: true, result: computeRefresh(workerData as RefreshComputeInput) };
-} catch (error) {
-  message = { ok: false, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined };
-}
-parentPort!.postMessage(message);
+const post = (message: RefreshWorkerMessage) => parentPort!.postMessage(message);
+
+computeRefresh(workerData as RefreshComputeInput).then(
+  (result) => post({ ok: true, result }),
+  (error: unknown) => post({ ok: false, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }),
+);

@@ -28,13 +28,13 @@ import { emptyLedgerTotals, loadAnalyticsInput, type LoadTimings } from "./input
 import { OVERVIEW_VIEW, overviewFromTotals, overviewPayload } from "./overview.server";
 import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
-import { fitAhead, PROJECTIONS_VIEW, type EarlyFit } from "./projections.server";
+import { computeProjections, fitAhead, PROJECTIONS_VIEW, type EarlyFit } from "./projections.server";
 import { cohortFilterKey } from "./cohorts-query";
 import { ledgerSqlFor } from "~/ingest/ledger-sql.server";
 import { writeCohortBase } from "./cohort-base.server";
 import { FLAGGED_VIEW, writeFlagLists, type FlaggedPayload } from "~/customers/flag-lists.server";
 import { workerScript } from "~/lib/worker-threads.server";
-import { computeRefresh, type RefreshComputed, type RefreshComputeInput } from "./refresh-compute";
+import { computeRefresh, type Projector, type RefreshComputed, type RefreshComputeInput } from "./refresh-compute";
 import type { RefreshWorkerMessage } from "./refresh.worker";
 import type { CustomersPayload, ViewInputs, ViewName, ViewPayloads } from "./views";
 
@@ -117,6 +117,8 @@ export interface RefreshResult {
    * of the input and the result) or "main".
    */
   computeThread: RefreshThread;
+  /** With the projections in the order-scan worker: their time (ms) there, beside the views here. */
+  workerParts?: Record<string, number>;
   computeMs: number;
   writeMs: number;
   events: number;
@@ -145,10 +147,10 @@ function refreshThread(): RefreshThread {
  * with it), the input copied in and the result copied back (structured clone); where no worker can
  * start (a build without its worker bundle) it computes here.
  */
-export async function runRefreshCompute(input: RefreshComputeInput, thread = refreshThread()):
+export async function runRefreshCompute(input: RefreshComputeInput, thread = refreshThread(), project?: Projector):
   Promise<{ result: RefreshComputed; thread: RefreshThread }> {
   const script = thread === "worker" ? workerScript(REFRESH_WORKER, "refresh") : null;
-  if (!script) return { result: computeRefresh(input), thread: "main" };
+  if (!script) return { result: await computeRefresh(input, project), thread: "main" };
   // Without the early fit: its error, if any, would arrive as a plain Error (the worker fits again).
   const worker = script.start({ workerData: { ...input, fit: undefined } });
   try {
@@ -192,12 +194,29 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
       historiesMs = performance.now() - t;
       fit = fitAhead({ events, cancelledOrderIds, timeZone: shop.ianaTimezone, asOf }, histories);
     };
-    const [{ input, orderTotals }, inputs] = await Promise.all([
-      loadAnalyticsInput(db, shop, { asOf, timings, totals, withEvents }), loadViewInputs(db, shop),
+    // The projections are computed in the order-scan worker (kept after the load) while this thread
+    // computes the views; a compute in the refresh worker thread projects there itself.
+    const thread = refreshThread();
+    const [{ input, orderTotals, model }, inputs] = await Promise.all([
+      loadAnalyticsInput(db, shop, { asOf, timings, totals, withEvents, keepWorkerForModel: thread === "main" }), loadViewInputs(db, shop),
     ]);
     const loaded = performance.now();
-    const { result: { views, filteredCohorts, projections, flagLists, cohortBase, customers, parts }, thread } =
-      await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf, histories, fit });
+    let workerProjectMs: number | undefined;
+    const early = fit;
+    const project: Projector | undefined = model && histories && early && "fit" in early ? async (segments) => {
+      const { fit: { bg, gg, calibrationEnd } } = early;
+      try {
+        const { payload, projectMs } = await model.project({ histories: histories!, fitted: { bg, gg, calibrationEnd }, fitMs: early.ms, timeZone: shop.ianaTimezone, segments });
+        workerProjectMs = projectMs;
+        return payload;
+      } catch (error) {
+        // The worker is an optimisation: the projections are computed here instead.
+        log("warn", "analytics.projection_worker_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
+        return computeProjections(input, shopId, segments, histories, early);
+      }
+    } : undefined;
+    const { result: { views, filteredCohorts, projections, flagLists, cohortBase, customers, parts }, thread: computeThread } =
+      await runRefreshCompute({ shopId, input, orderTotals, inputs, asOf, histories, fit }, thread, project).finally(() => model?.close());
     const flagged: FlaggedPayload = { customers };
     const overviewStart = performance.now();
     // The Overview's ledger figures, gathered during the load's order scan (its SQL aggregates take
@@ -228,9 +247,11 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
-      loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs, "model fit": fit?.ms ?? 0 }, readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}`,
+      loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs, "model fit": fit?.ms ?? 0 },
+      readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}${workerProjectMs === undefined ? "" : ", then the model projected there beside the views"}`,
       computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - Object.values(parts).reduce((sum, ms) => sum + ms, 0) },
-      computeThread: thread,
+      ...(workerProjectMs === undefined ? {} : { workerParts: { projections: workerProjectMs } }),
+      computeThread,
       events: input.events.length, customers,
     };
   } catch (error) {

@@ -129,15 +129,23 @@ export interface ViewInputs {
 }
 
 /**
- * Every view from one prepared base (pure apart from the clock-free inputs given), the cohort tables
- * of the common filter choices, and each customer's segment rows for the per-segment projection (not
- * stored: the projection consumes them).
+ * The customers' facts and each customer's segment rows (for the per-segment projection, which the
+ * refresh starts on them before the other views: not stored, the projection consumes them).
  */
-export function computeViews(base: AnalyticsBase, orderTotals: OrderTotalsByCustomer, inputs: ViewInputs):
-  { views: ViewPayloads; filteredCohorts: CohortTable[]; segmentKeys: CustomerSegmentKeys; customers: CustomerFacts[] } {
+export function customerSegments(base: AnalyticsBase, orderTotals: OrderTotalsByCustomer, inputs: Pick<ViewInputs, "thresholds">):
+  { customers: CustomerFacts[]; segmentKeys: CustomerSegmentKeys } {
+  const customers = buildCustomerFacts(base, orderTotals);
+  return { customers, segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }) };
+}
+
+/**
+ * Every view from one prepared base and its customers' facts (customerSegments; pure apart from the
+ * clock-free inputs given), and the cohort tables of the common filter choices.
+ */
+export function computeViews(base: AnalyticsBase, customers: readonly CustomerFacts[], inputs: ViewInputs):
+  { views: ViewPayloads; filteredCohorts: CohortTable[] } {
   const currency = inputs.shop.currency;
   const table = buildCohortTable(base);
-  const customers = buildCustomerFacts(base, orderTotals);
   const segments = buildSegmentTable(customers, { thresholds: inputs.thresholds });
   const reports: Record<string, LtvCacReport> = {};
   for (const horizon of LTV_CAC_HORIZONS) {
@@ -161,9 +169,5 @@ export function computeViews(base: AnalyticsBase, orderTotals: OrderTotalsByCust
       revenue: Array.from(revenue), contributionMargin: Array.from(margin),
     },
   };
-  return {
-    views, filteredCohorts: precomputedCohortTables(base, options), segmentKeys: segmentKeysByCustomer(customers, { thresholds: inputs.thresholds }),
-    customers,
-  };
+  return { views, filteredCohorts: precomputedCohortTables(base, options) };
 }
-

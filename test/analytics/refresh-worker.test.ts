@@ -43,7 +43,7 @@ beforeAll(async () => {
   const shop = (await getShop(db, DEMO_SHOP_DOMAIN))!;
   const { input: analytics, orderTotals } = await loadAnalyticsInput(db, shop, { asOf: AS_OF, totals: emptyLedgerTotals() });
   input = { shopId: shop.id, input: analytics, orderTotals, inputs: await loadViewInputs(db, shop), asOf: AS_OF };
-  here = computeRefresh(input);
+  here = await computeRefresh(input);
 }, 120_000);
 
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
@@ -73,24 +73,24 @@ describe("the refresh compute off the request thread", () => {
     if (message.ok) expect(figures(message.result)).toEqual(figures(here));
   }, 60_000);
 
-  it("gives the same result with the purchase histories built beforehand (as the refresh builds them during the load)", () => {
+  it("gives the same result with the purchase histories built beforehand (as the refresh builds them during the load)", async () => {
     const histories = purchaseHistories(input.input.events, input.input.cancelledOrderIds, input.input.timeZone);
-    const given = computeRefresh({ ...input, histories });
+    const given = await computeRefresh({ ...input, histories });
     expect(given.parts.histories).toBeLessThan(1); // ms: nothing built
     expect(here.parts.histories).toBeGreaterThan(0);
     expect(figures(given)).toEqual(figures(here));
   });
 
-  it("gives the same result with the model fitted beforehand (as the refresh fits it during the load), and the same refusal when it cannot be fitted", () => {
+  it("gives the same result with the model fitted beforehand (as the refresh fits it during the load), and the same refusal when it cannot be fitted", async () => {
     const histories = purchaseHistories(input.input.events, input.input.cancelledOrderIds, input.input.timeZone);
     const fit = fitAhead(input.input, histories);
     expect("fit" in fit).toBe(true);
-    expect(figures(computeRefresh({ ...input, histories, fit }))).toEqual(figures(here));
+    expect(figures(await computeRefresh({ ...input, histories, fit }))).toEqual(figures(here));
     // A fit that failed ahead: the projections say why, as when the fit fails in place.
     const one = input.input.events.filter((event) => event.customerId !== null).slice(0, 1);
     const refused = fitAhead({ ...input.input, events: one }, purchaseHistories(one, input.input.cancelledOrderIds, input.input.timeZone));
     expect("error" in refused && refused.error).toBeInstanceOf(ModelFitError);
-    const withRefusal = computeRefresh({ ...input, histories, fit: { error: new ModelFitError("not-identified", "too little history"), ms: 0 } });
+    const withRefusal = await computeRefresh({ ...input, histories, fit: { error: new ModelFitError("not-identified", "too little history"), ms: 0 } });
     expect(withRefusal.projections).toEqual({ status: "unavailable", message: "too little history", ms: expect.any(Number) });
   });
 
@@ -128,16 +128,21 @@ describe("the refresh compute off the request thread", () => {
     await expect(runRefreshCompute(broken, "worker")).rejects.toThrow(/Cannot read properties of undefined/);
   }, 60_000);
 
-  it("stores the same snapshot rows whichever thread computed them", async () => {
+  it("stores the same snapshot rows whichever thread computed them (and wherever the projections were: the order-scan worker, or the refresh worker itself)", async () => {
     const stored = async () => (await db.analyticsSnapshot.findMany({ where: { shopId: DEMO_SHOP_DOMAIN }, orderBy: { view: "asc" } }))
       .map((row) => ({ view: row.view, payload: row.view === "projections" ? { ...JSON.parse(row.payload), ms: 0 } : JSON.parse(row.payload) }));
     const flagged = () => db.flaggedChunk.findMany({ where: { shopId: DEMO_SHOP_DOMAIN }, orderBy: [{ kind: "asc" }, { chunk: "asc" }] });
     process.env.ANALYTICS_REFRESH_THREAD = "main";
     try {
-      expect((await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF })).computeThread).toBe("main");
+      const onMain = await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF });
+      expect(onMain.computeThread).toBe("main");
+      // The projections were computed in the order-scan worker beside the views.
+      expect(onMain.workerParts?.projections).toBeGreaterThan(0);
+      expect(onMain.readPath).toContain("model projected there");
       const [mainRows, mainFlagged] = [await stored(), await flagged()];
       process.env.ANALYTICS_REFRESH_THREAD = "worker";
-      expect((await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF })).computeThread).toBe("worker");
+      const inWorker = await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF });
+      expect([inWorker.computeThread, inWorker.workerParts]).toEqual(["worker", undefined]);
       expect(await stored()).toEqual(mainRows);
       expect(await flagged()).toEqual(mainFlagged);
       expect(mainFlagged.length).toBeGreaterThan(0);

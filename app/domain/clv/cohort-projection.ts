@@ -143,6 +143,15 @@ export function fitShopModel(input: Pick<CohortProjectionInput, "events" | "canc
   return { summaries, customer, bg, gg, calibrationEnd };
 }
 
+/** The fitted parameters of a ShopModelFit: plain data, what a worker thread is sent (shopModelFrom rebuilds the rest). */
+export type ShopModelParams = Pick<ShopModelFit, "bg" | "gg" | "calibrationEnd">;
+
+/** The ShopModelFit of `fitted`, whose fit was made on `histories`: its summaries built again (~0.1 s at 250k customers, against ~2.5 s for the fit). */
+export function shopModelFrom(histories: PurchaseHistories, fitted: ShopModelParams): ShopModelFit {
+  const { summaries, customer } = summarizeHistories(histories, { calibrationEnd: fitted.calibrationEnd, timeUnit: "weeks" });
+  return { summaries, customer, bg: fitted.bg, gg: fitted.gg, calibrationEnd: fitted.calibrationEnd };
+}
+
 export function projectCohorts(input: CohortProjectionInput, options: CohortProjectionOptions = {}): CohortProjections {
   const horizonMonths = options.horizonMonths ?? 12;
   if (!Number.isInteger(horizonMonths) || horizonMonths < 1 || horizonMonths > 60) throw new RangeError(`horizonMonths must be 1..60, got ${horizonMonths}`);

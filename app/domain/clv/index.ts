@@ -86,6 +86,7 @@ export {
 export {
   fitShopModel,
   projectCohorts,
+  shopModelFrom,
   type CohortProjection,
   type CohortProjectionInput,
   type CohortProjectionOptions,
@@ -95,6 +96,7 @@ export {
   type SegmentProjection,
   type SegmentRows,
   type ShopModelFit,
+  type ShopModelParams,
 } from "./cohort-projection";
 export { customerActivity, type ActivityOptions } from "./activity";
 export { observedMarginTo, purchaseHistories, summarizeHistories, type HistorySummaries, type PurchaseHistories } from "./histories";
