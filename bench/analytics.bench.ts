@@ -206,7 +206,9 @@ export default async function run(): Promise<void> {
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(`  full recompute: ${s(result.ms)} wall / ${figures.recomputeCpuSeconds.toFixed(2)} s cpu, peak RSS ${Math.round(figures.recomputePeakRss / 2 ** 20)} MiB ` +
       `${verdict(result.ms, 10_000)}\n    load ${s(result.loadMs)} via ${result.readPath} (${Object.entries(result.loadParts).map(([k, v]) => `${k} ${s(v)}`).join(", ")}), ` +
-      `compute ${s(result.computeMs)} on the ${result.computeThread === "worker" ? "worker" : "main"} thread (${Object.entries(result.computeParts).map(([k, v]) => `${k} ${s(v)}`).join(", ")}), write ${s(result.writeMs)}; ${result.events.toLocaleString("en-US")} events, ${result.customers.toLocaleString("en-US")} customers`);
+      `compute ${s(result.computeMs)} on the ${result.computeThread === "worker" ? "worker" : "main"} thread (${Object.entries(result.computeParts).map(([k, v]) => `${k} ${s(v)}`).join(", ")})` +
+      `${result.workerParts ? ` with in the order-scan worker ${Object.entries(result.workerParts).map(([k, v]) => `${k} ${s(v)}`).join(", ")}` : ""}, ` +
+      `write ${s(result.writeMs)}; ${result.events.toLocaleString("en-US")} events, ${result.customers.toLocaleString("en-US")} customers`);
     for (const loader of figures.loaders) {
       console.log(`  ${loader.name} loader data: p50 ${loader.p50.toFixed(1)} ms, p95 ${loader.p95.toFixed(1)} ms, ` +
         `max ${loader.max.toFixed(1)} ms over ${LOADER_CALLS} calls ${verdict(loader.p95, 200)}`);

@@ -7,11 +7,10 @@
 import { activityUnder } from "~/customers/activity.server";
 import { encodeCohortBase } from "~/domain/analytics/cohort-base";
 import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
-import { prepareAnalytics, type AnalyticsInput, type CohortTable, type OrderTotalsByCustomer } from "~/domain/analytics";
+import { prepareAnalytics, type AnalyticsInput, type CohortTable, type CustomerSegmentKeys, type OrderTotalsByCustomer } from "~/domain/analytics";
 import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
 import { computeProjections, type EarlyFit, type ProjectionsPayload } from "./projections.server";
 import { computeViews, customerSegments, type ViewInputs, type ViewPayloads } from "./views";
-import type { CustomerSegmentKeys } from "~/domain/analytics";
 
 export interface RefreshComputeInput {
   shopId: string;
@@ -28,8 +27,8 @@ export interface RefreshComputeInput {
 }
 
 /**
- * Projections computed elsewhere (the refresh's order-scan worker, which has fitted the model there:
- * snapshot.server.ts), started once the segment rows are known and awaited after the other views.
+ * Projections computed elsewhere (the refresh's order-scan worker, sent the model fitted during the
+ * load: snapshot.server.ts), started once the segment rows are known and awaited after the other views.
  */
 export type Projector = (segments: CustomerSegmentKeys) => Promise<ProjectionsPayload>;
 
