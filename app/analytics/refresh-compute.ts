@@ -6,8 +6,8 @@
  */
 import { activityUnder } from "~/customers/activity.server";
 import { encodeCohortBase } from "~/domain/analytics/cohort-base";
-import { buildFlagLists, type FlagLists } from "~/customers/flag-lists";
-import { prepareAnalytics, type AnalyticsInput, type CohortTable, type CustomerSegmentKeys, type OrderTotalsByCustomer } from "~/domain/analytics";
+import { flagListsOf, type FlagLists } from "~/customers/flag-lists";
+import { flagCustomers, prepareAnalytics, withAtRiskFlags, type AnalyticsInput, type CohortTable, type CustomerSegmentKeys, type OrderTotalsByCustomer } from "~/domain/analytics";
 import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
 import { computeProjections, type EarlyFit, type ProjectionsPayload } from "./projections.server";
 import { computeViews, customerSegments, type ViewInputs, type ViewPayloads } from "./views";
@@ -62,20 +62,21 @@ export async function computeRefresh(computeInput: RefreshComputeInput, project?
   projected?.catch(() => undefined);
   const { views, filteredCohorts } = computeViews(base, customers, inputs);
   const t2 = performance.now();
+  // The Customers page's flags but at-risk, which needs the model: before waiting for the projector.
+  const flagsBeforeModel = flagCustomers(customers, { currency: inputs.shop.currency, thresholds: inputs.thresholds });
+  const tf = performance.now();
   // A fit made ahead is of the given histories only.
   const projections = projected ? await projected : computeProjections(input, shopId, segmentKeys, histories, given ? fit : undefined);
   const t3 = performance.now();
-  // The Customers page's flagged lists, under the model just fitted (stored with it).
-  const flagLists = buildFlagLists(customers, {
-    currency: inputs.shop.currency, thresholds: inputs.thresholds,
-    activity: activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf, histories),
-  });
+  // The flagged lists, with the at-risk flags under the model just fitted (stored with it).
+  const activity = activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf, histories);
+  const flagLists = flagListsOf(customers, withAtRiskFlags(flagsBeforeModel, customers, activity, inputs.thresholds));
   const t4 = performance.now();
   const cohortBase = encodeCohortBase(base);
   const t5 = performance.now();
   return {
     views, filteredCohorts, projections, flagLists, cohortBase, customers: customers.length,
-    // With a projector, "projections" is the wait for it after the views.
-    parts: { prepare: t1 - t0, views: tc - t1 + (t2 - th), histories: th - tc, projections: t3 - t2, flags: t4 - t3, encode: t5 - t4 },
+    // With a projector, "projections" is the wait for it after the views and the flags that need no model.
+    parts: { prepare: t1 - t0, views: tc - t1 + (t2 - th), histories: th - tc, projections: t3 - tf, flags: tf - t2 + (t4 - t3), encode: t5 - t4 },
   };
 }

@@ -3,7 +3,7 @@
  * it off the request thread, app/analytics/refresh-compute.ts). Storing and reading them is in
  * flag-lists.server.ts.
  */
-import type { CustomerFacts, CustomerFlag, CustomerFlagKind, FlagOptions } from "~/domain/analytics";
+import type { CustomerFacts, CustomerFlag, CustomerFlagKind, CustomerFlagSet, FlagOptions } from "~/domain/analytics";
 import { flagCustomers } from "~/domain/analytics";
 import { gidNumber } from "~/domain/ledger/gid";
 import { FLAG_KINDS } from "./flag-kinds";
@@ -32,8 +32,13 @@ export interface FlaggedPayload {
 
 /** Every flagged customer by kind, in the page's order. */
 export function buildFlagLists(facts: readonly CustomerFacts[], options: FlagOptions): FlagLists {
+  return flagListsOf(facts, flagCustomers(facts, options));
+}
+
+/** The lists of customers already flagged: `sets[i]` is `facts[i]`'s flags (flagCustomers). */
+export function flagListsOf(facts: readonly CustomerFacts[], sets: readonly CustomerFlagSet[]): FlagLists {
   const lists = Object.fromEntries(FLAG_KINDS.map((kind) => [kind, [] as FlaggedRow[]])) as FlagLists;
-  flagCustomers(facts, options).forEach((set, i) => {
+  sets.forEach((set, i) => {
     if (set.flags.length === 0) return;
     const c = facts[i];
     for (const flag of set.flags) {

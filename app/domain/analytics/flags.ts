@@ -167,3 +167,26 @@ export function flagCustomers(customers: readonly CustomerFacts[], options: Flag
   const ctx = flagContext(customers, options);
   return customers.map((c) => ({ customerId: c.customerId, flags: customerFlags(c, ctx) }));
 }
+
+/**
+ * `sets` (flagCustomers of `customers` without an activity) with the at-risk flags of `activity`
+ * added where customerFlags puts them (after every other flag but "new"): the same sets as
+ * flagCustomers with the activity. The analytics refresh flags its customers this way while the
+ * predictive model is still being projected elsewhere, and adds the at-risk flags once it is done.
+ */
+export function withAtRiskFlags(sets: readonly CustomerFlagSet[], customers: readonly CustomerFacts[],
+  activity: ReadonlyMap<string, CustomerActivity> | undefined, thresholds?: Partial<SegmentThresholds>): CustomerFlagSet[] {
+  if (sets.length !== customers.length) throw new RangeError(`${sets.length} flag sets for ${customers.length} customers`);
+  if (!activity) return [...sets];
+  const t = withDefaults(thresholds);
+  return sets.map((set, i) => {
+    const c = customers[i];
+    if (set.customerId !== c.customerId) throw new RangeError(`flag set ${i} is ${set.customerId}'s, not ${c.customerId}'s`);
+    if (set.flags.some((f) => f.kind === "at_risk")) throw new RangeError(`${c.customerId} is already flagged at risk`);
+    const risk = atRiskFlag(c, activity.get(c.customerId), t);
+    if (!risk) return set;
+    const flags = [...set.flags];
+    flags.splice(flags.length > 0 && flags[flags.length - 1].kind === "new" ? flags.length - 1 : flags.length, 0, risk);
+    return { customerId: set.customerId, flags };
+  });
+}

@@ -31,6 +31,6 @@ export {
 export { channelLabel } from "./channels";
 export { compareToVertical, findVertical, verdict, type BenchmarkVerdict, type StoreFigures, type VerticalComparison } from "./benchmarks";
 export {
-  atRiskFlag, customerFlags, FLAG_LABELS, flagContext, flagCustomers,
+  atRiskFlag, customerFlags, FLAG_LABELS, flagContext, flagCustomers, withAtRiskFlags,
   type CustomerActivity, type CustomerFlag, type CustomerFlagKind, type CustomerFlagSet, type FlagContext, type FlagOptions,
 } from "./flags";

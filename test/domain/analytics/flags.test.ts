@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CustomerFacts, CustomerFlagKind, FlagOptions } from "~/domain/analytics";
-import { buildCustomerFacts, flagCustomers, prepareAnalytics } from "~/domain/analytics";
+import { buildCustomerFacts, flagCustomers, prepareAnalytics, withAtRiskFlags } from "~/domain/analytics";
 import { ACQUISITIONS, AS_OF, CANCELLED, EVENTS, ORDERS, TZ } from "./store";
 import { customer } from "./customer-facts";
 
@@ -101,6 +101,28 @@ describe("at risk: probability alive strictly below 30% (the default), with at l
 
   it("says nothing of a rhythm when two orders fell on one day", () => {
     expect(find(two, "at_risk", [], at(0.1, null))?.reason).toBe("Probability still active 10% (below 30%): last order 214 days ago");
+  });
+
+  it("added afterwards (withAtRiskFlags, as the refresh does while the model is projected) gives the same flags in the same order", () => {
+    const thresholds = { atRiskMinOrders: 1 };
+    const customers = [
+      customer("lossy", { orders: 3, ordersWithFacts: 3, discountedOrders: 3, contributionMargin: -500 }), // negative, discount-dependent, at risk
+      customer("fresh", { orders: 1, ordersWithFacts: 1, daysSinceFirstOrder: 10 }), // at risk, then new (last)
+      customer("alive", { orders: 2 }), // P(alive) above the threshold
+      customer("unknown", { orders: 2 }), // no activity: no model value for them
+    ];
+    const model = new Map([["lossy", activity(0.05)], ["fresh", activity(0.2, null)], ["alive", activity(0.9)]]);
+    const withModel = flagCustomers(customers, { ...USD, thresholds, activity: model });
+    const later = withAtRiskFlags(flagCustomers(customers, { ...USD, thresholds }), customers, model, thresholds);
+    expect(later).toEqual(withModel);
+    // Four customers: the three with a positive margin are the top 10% (ceil(0.4) = 1, ties included).
+    expect(later.map((set) => set.flags.map((f) => f.kind))).toEqual([
+      ["negative_margin", "discount_dependent", "valuable_but_costly", "at_risk"], ["high_value", "at_risk", "new"], ["high_value"], ["high_value"],
+    ]);
+    // Without a model nothing is added; sets of other customers, or already flagged at risk, are refused.
+    expect(withAtRiskFlags(flagCustomers(customers, USD), customers, undefined)).toEqual(flagCustomers(customers, USD));
+    expect(() => withAtRiskFlags(flagCustomers(customers, USD), customers.slice(1), model)).toThrow(RangeError);
+    expect(() => withAtRiskFlags(withModel, customers, model, thresholds)).toThrow(/already flagged at risk/);
   });
 });
 
