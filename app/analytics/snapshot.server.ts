@@ -2,7 +2,7 @@
  * Precomputed analytics: `refreshAnalytics(db, shopId)` loads the shop's value events and facts once,
  * builds every view (cohorts with the formula view, segments, LTV:CAC at each horizon, the flag context
  * of the customers, the flagged customers' lists) and writes them as AnalyticsSnapshot rows (and
- * FlaggedCustomer rows) in one transaction. Pages read a row.
+ * the flagged lists, FlaggedChunk rows) in one transaction. Pages read a row.
  *
  * Freshness. A snapshot records the *stamp* its inputs had when the refresh began: the latest of the
  * ledger change time (Shop.lastOrderAt), the end of the latest margin recompute (a full MarginRun or an
