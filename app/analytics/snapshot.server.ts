@@ -31,7 +31,7 @@ import { getAnalyticsSettings } from "./settings.server";
 import { computeProjections, fitAhead, PROJECTIONS_VIEW, type EarlyFit } from "./projections.server";
 import { cohortFilterKey } from "./cohorts-query";
 import { ledgerSqlFor } from "~/ingest/ledger-sql.server";
-import { writeCohortBase } from "./cohort-base.server";
+import { primeCohortBase, writeCohortBase } from "./cohort-base.server";
 import { FLAGGED_VIEW, writeFlagLists, type FlaggedPayload } from "~/customers/flag-lists.server";
 import { workerScript } from "~/lib/worker-threads.server";
 import { computeRefresh, type Projector, type RefreshComputed, type RefreshComputeInput } from "./refresh-compute";
@@ -244,6 +244,8 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
       await writeFlagLists(db, tx, shopId, flagLists);
       await tx.analyticsRefresh.update({ where: { shopId }, data: { status: "idle", finishedAt: new Date(), heartbeatAt: new Date() } });
     }, { timeout: 120_000 });
+    // The pages of this process read the base just written without decoding it again.
+    primeCohortBase(shopId, { asOf, watermark, computedAt, data: cohortBase });
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,

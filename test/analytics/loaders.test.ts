@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { saveAnalyticsSettings } from "~/analytics/settings.server";
 import { readCohortBase } from "~/analytics/cohort-base.server";
+import { decodeCohortBase } from "~/domain/analytics/cohort-base";
 import { refreshAnalytics } from "~/analytics/snapshot.server";
 import { segmentCsv } from "~/analytics/segments.server";
 import { cohortFilterKey } from "~/analytics/cohorts-query";
@@ -128,6 +129,26 @@ describe("Cohorts loader", () => {
     expect(next!.base.firstDay).toEqual(first!.base.firstDay);
     await db.cohortBase.deleteMany({ where: { shopId: SHOP } });
     expect(await readCohortBase(db, SHOP)).toBeNull();
+    await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+  });
+
+  it("hands the base a refresh just wrote to its own process, decoded from the stored bytes", async () => {
+    await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+    const primed = await readCohortBase(db, SHOP);
+    // Not read from the row: bytes that no longer decode, under the same computedAt, do not matter.
+    const row = await db.cohortBase.findUniqueOrThrow({ where: { shopId: SHOP } });
+    await db.cohortBase.update({ where: { shopId: SHOP }, data: { data: new Uint8Array([1, 2, 3]) } });
+    expect(await readCohortBase(db, SHOP)).toBe(primed);
+    expect(primed!.base).toEqual(decodeCohortBase(row.data));
+    expect(primed!.asOf.getTime()).toBe(row.asOf.getTime());
+    // A row written elsewhere (another computedAt) is read and decoded: bytes that do not decode are refused,
+    await db.cohortBase.update({ where: { shopId: SHOP }, data: { computedAt: new Date(row.computedAt.getTime() + 1) } });
+    await expect(readCohortBase(db, SHOP)).rejects.toThrow();
+    // and the stored bytes give the base the refresh handed over.
+    await db.cohortBase.update({ where: { shopId: SHOP }, data: { data: row.data, computedAt: new Date(row.computedAt.getTime() + 2) } });
+    const read = await readCohortBase(db, SHOP);
+    expect(read).not.toBe(primed);
+    expect(read!.base).toEqual(primed!.base);
     await refreshAnalytics(db, SHOP, { asOf: AS_OF });
   });
 
