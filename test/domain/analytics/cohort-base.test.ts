@@ -39,6 +39,28 @@ describe("cohort base bytes", () => {
     }), { numRuns: 100 });
   });
 
+  it("decode rows stored before the events' months were, to the same base", () => {
+    fc.assert(fc.property(fc.array(customerArb, { minLength: 1, maxLength: 12 }), asOfArb, (specs, asOfMs) => {
+      const base = randomBase(specs, asOfMs);
+      const older = decodeCohortBase(encodeCohortBase(base, { layout: "without-months" }));
+      expect(older).toEqual(decodeCohortBase(encodeCohortBase(base)));
+      expect(Array.from(older.eventMonth)).toEqual(Array.from(base.eventMonth));
+    }), { numRuns: 50 });
+    const base = prepareAnalytics({ events: EVENTS, acquisitions: ACQUISITIONS, timeZone: TZ, asOf: AS_OF, cancelledOrderIds: CANCELLED });
+    expect(encodeCohortBase(base, { layout: "without-months" }).length).toBeLessThan(encodeCohortBase(base).length);
+  });
+
+  it("give each customer their own tags (none, one or several), one shared list per distinct set", () => {
+    fc.assert(fc.property(fc.array(customerArb, { minLength: 1, maxLength: 12 }), asOfArb, (specs, asOfMs) => {
+      const base = randomBase(specs, asOfMs);
+      const decoded = decodeCohortBase(encodeCohortBase(base));
+      expect(decoded.facts.map((f) => f?.tags ?? null)).toEqual(base.facts.map((f) => f?.tags ?? null));
+      const lists = new Map<string, Set<readonly string[]>>();
+      for (const f of decoded.facts) if (f) lists.set(f.tags.join("|"), (lists.get(f.tags.join("|")) ?? new Set()).add(f.tags));
+      for (const shared of lists.values()) expect(shared.size).toBe(1);
+    }), { numRuns: 100 });
+  });
+
   it("decode from a buffer that does not start on an aligned offset (a driver's pooled Buffer)", () => {
     const base = prepareAnalytics({ events: EVENTS, acquisitions: ACQUISITIONS, timeZone: TZ, asOf: AS_OF, cancelledOrderIds: CANCELLED });
     const bytes = encodeCohortBase(base);
