@@ -45,7 +45,7 @@ function keepDecoded(entry: NonNullable<typeof lastDecoded>): void {
 }
 
 /**
- * Makes `row`, just committed by this process's refresh, the process's decoded base: the first filter
+ * Makes `row`, just committed by this thread's refresh, the thread's decoded base: the first filter
  * combination asked for after a refresh then reads no blob (~180 ms at 1M orders, most of it the read
  * and decode of ~40 MB). Decoded from the stored bytes, so the cache holds what a read would give.
  */

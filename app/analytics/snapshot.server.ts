@@ -13,6 +13,7 @@
  * a refresh leaves a newer stamp, so the next read asks again. The refresh is a full recompute
  * (see bench/analytics.bench.ts for its cost at 1M orders).
  */
+import { isMainThread } from "node:worker_threads";
 import type { Db } from "~/db.server";
 import type { CustomerFacts, CustomerFlagSet, FlagContext } from "~/domain/analytics";
 import { customerFlags } from "~/domain/analytics";
@@ -166,8 +167,12 @@ export async function runRefreshCompute(input: RefreshComputeInput, thread = ref
   }
 }
 
-/** Recomputes and stores every view of the shop now (the caller waits). */
-export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?: Date } = {}): Promise<RefreshResult> {
+/**
+ * Recomputes and stores every view of the shop now (the caller waits). `keepDecodedBase` (default
+ * true): leave the cohort base just written decoded in this thread's cache (primeCohortBase), for
+ * the pages this thread serves; false where it serves none.
+ */
+export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?: Date; keepDecodedBase?: boolean } = {}): Promise<RefreshResult> {
   const started = performance.now();
   const shop = await db.shop.findUnique({ where: { id: shopId } });
   if (!shop) throw new Error(`Unknown shop ${shopId}`);
@@ -244,8 +249,8 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
       await writeFlagLists(db, tx, shopId, flagLists);
       await tx.analyticsRefresh.update({ where: { shopId }, data: { status: "idle", finishedAt: new Date(), heartbeatAt: new Date() } });
     }, { timeout: 120_000 });
-    // The pages of this process read the base just written without decoding it again.
-    primeCohortBase(shopId, { asOf, watermark, computedAt, data: cohortBase });
+    // The pages of this thread read the base just written without decoding it again.
+    if (options.keepDecodedBase !== false) primeCohortBase(shopId, { asOf, watermark, computedAt, data: cohortBase });
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
@@ -269,7 +274,8 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
 // Background refresh
 
 registerJobHandler(ANALYTICS_REFRESH_JOB, async (job) => {
-  await refreshAnalytics((await import("~/db.server")).default, job.shopId);
+  // The queue worker's own thread (worker.thread.ts, the default) serves no page: its cache would only hold memory.
+  await refreshAnalytics((await import("~/db.server")).default, job.shopId, { keepDecodedBase: isMainThread });
 });
 
 /** Changes within one window share one refresh, which runs when the window ends. */
