@@ -30,6 +30,9 @@ export function postgresSchemaFrom(sqlite: string): string {
   // The schema moves one folder down, so the relative output path gains a "../".
   text = replaceOnce(text, /^(\s*output\s*=\s*)"\.\.\/app\/generated\/prisma"/m, '$1"../../app/generated/prisma-pg"',
     'generator output "../app/generated/prisma"');
+  // A line "// postgresql instead: X" replaces the line after it with X (an index SQLite can hold and
+  // PostgreSQL cannot: a covering index over unbounded text).
+  text = text.replace(/^(\s*)\/\/ postgresql instead: (.*)\n\s*.*$/gm, "$1$2");
   return HEADER + "\n" + text;
 }
 

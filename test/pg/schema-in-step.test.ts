@@ -29,6 +29,17 @@ describe("provider schemas in step", () => {
     expect(() => postgresSchemaFrom(readSqliteSchema().replace("../app/generated/prisma", "../elsewhere"))).toThrow(/output/);
   });
 
+  it("gives PostgreSQL the plain customer index where SQLite has the covering one over unbounded text", () => {
+    const sqlite = readSqliteSchema();
+    const pg = postgresSchemaFrom(sqlite);
+    const orderIndex = (schema: string) => schema.split("\n").map((line) => line.trim()).find((line) => line.startsWith("@@index") && line.includes('map: "Order_customer_scan_idx"'));
+    expect(orderIndex(sqlite)).toMatch(/^@@index\(\[shopId, customerId, processedAt, .*customerTags.*\]/);
+    expect(orderIndex(pg)).toBe('@@index([shopId, customerId], map: "Order_customer_scan_idx")');
+    expect(pg).not.toMatch(/postgresql instead/);
+    // Only the line after the directive is replaced.
+    expect(postgresSchemaFrom(sqlite.replace("  // postgresql instead: ", "  // (no directive) "))).toMatch(/customerTags, sourceUpdatedAt/);
+  });
+
   it.each([
     ["prisma/schema.prisma", "prisma/migrations"],
     [POSTGRES_SCHEMA, "prisma/postgresql/migrations"],

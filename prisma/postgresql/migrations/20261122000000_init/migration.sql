@@ -525,7 +525,7 @@ CREATE INDEX "WebhookReceipt_shopId_receivedAt_idx" ON "WebhookReceipt"("shopId"
 CREATE INDEX "Order_shopId_processedAt_idx" ON "Order"("shopId", "processedAt");
 
 -- CreateIndex
-CREATE INDEX "Order_shopId_customerId_idx" ON "Order"("shopId", "customerId");
+CREATE INDEX "Order_customer_scan_idx" ON "Order"("shopId", "customerId");
 
 -- CreateIndex
 CREATE INDEX "OrderLine_shopId_orderId_idx" ON "OrderLine"("shopId", "orderId");
@@ -552,7 +552,7 @@ CREATE INDEX "OrderMargin_shopId_customerId_idx" ON "OrderMargin"("shopId", "cus
 CREATE INDEX "OrderMargin_shopId_costVersion_idx" ON "OrderMargin"("shopId", "costVersion");
 
 -- CreateIndex
-CREATE INDEX "ValueEvent_shopId_customerId_at_idx" ON "ValueEvent"("shopId", "customerId", "at");
+CREATE INDEX "ValueEvent_customer_scan_idx" ON "ValueEvent"("shopId", "customerId", "at", "orderId", "seq", "revenue", "grossMargin", "contributionMargin", "countsAsPurchase");
 
 -- CreateIndex
 CREATE INDEX "ValueEvent_shopId_at_idx" ON "ValueEvent"("shopId", "at");
