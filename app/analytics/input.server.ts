@@ -427,14 +427,6 @@ export function segmentRowsToWire(segments: CustomerSegmentKeys, customerIds: re
   return { keys: segments.keys, start, ids: Int32Array.from(ids) };
 }
 
-export function segmentRowsFromWire(wire: SegmentRowsWire, customerIds: readonly string[]): CustomerSegmentKeys {
-  const byCustomer = new Map<string, number[]>();
-  for (let c = 0; c < customerIds.length; c++) {
-    if (wire.start[c + 1] > wire.start[c]) byCustomer.set(customerIds[c], Array.from(wire.ids.subarray(wire.start[c], wire.start[c + 1])));
-  }
-  return { keys: wire.keys, byCustomer };
-}
-
 /** The replies of a worker in order, awaited one kind at a time; a failure or an early exit rejects. */
 function messagesOf<M extends { type: string }>(worker: Worker) {
   const queue: M[] = [];

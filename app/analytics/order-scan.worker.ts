@@ -11,7 +11,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { shopModelFrom } from "~/domain/clv";
 import {
-  emptyLedgerTotals, orderScanToWire, scanOrders, segmentRowsFromWire, type OrderScanCommand, type OrderScanReply, type OrderScanRequest,
+  emptyLedgerTotals, orderScanToWire, scanOrders, type OrderScanCommand, type OrderScanReply, type OrderScanRequest,
 } from "./input.server";
 import { computeProjections } from "./projections.server";
 import { openSqliteSnapshot } from "./rows.server";
@@ -40,7 +40,7 @@ try {
         } else {
           const started = performance.now();
           const { histories, fitted, fitMs, timeZone } = command;
-          const segments = segmentRowsFromWire(command.segments, histories.customerIds);
+          const segments = { keys: command.segments.keys, byHistory: command.segments }; // aligned to histories.customerIds
           // The model as the calling thread fitted it (its histories and parameters), so the payload is the one it would compute.
           const fit = { fit: shopModelFrom(histories, fitted), ms: fitMs };
           const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };

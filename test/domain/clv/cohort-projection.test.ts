@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { projectCohorts } from "~/domain/clv/cohort-projection";
+import { purchaseHistories } from "~/domain/clv/histories";
 import { ModelFitError } from "~/domain/clv/errors";
 import { projectGroups } from "~/domain/clv/projection";
 import { summarizeTransactions } from "~/domain/clv/summary";
@@ -125,6 +126,24 @@ describe("projectCohorts", () => {
     // The store-wide row is every modelled customer; the overlapping rows are subsets.
     expect(withSegments.segments.find((s) => s.key === "all")!.customers).toBe(summaries.length);
     expect(withSegments.segments.find((s) => s.key === "channel:even")!.customers).toBeLessThan(summaries.length);
+  });
+
+  it("takes the segment rows by history index (the worker's form) with the same result as by customer id", () => {
+    const keys = ["all", "channel:odd"];
+    const byCustomer = new Map<string, number[]>();
+    for (let i = 1; i <= 600; i++) byCustomer.set(`gid://shopify/Customer/${i}`, i % 2 ? [0, 1] : [0]);
+    const histories = purchaseHistories(events, new Set(), input.timeZone);
+    // Rows aligned to histories.customerIds, as segmentRowsToWire (app/analytics/input.server.ts) sends them.
+    const start = new Int32Array(histories.customerIds.length + 1);
+    const ids: number[] = [];
+    histories.customerIds.forEach((id, c) => {
+      ids.push(...(byCustomer.get(id) ?? []));
+      start[c + 1] = ids.length;
+    });
+    const byId = projectCohorts(input, { horizonMonths: 4, histories, segments: { keys, byCustomer } });
+    const byIndex = projectCohorts(input, { horizonMonths: 4, histories, segments: { keys, byHistory: { start, ids: Int32Array.from(ids) } } });
+    expect(byIndex).toEqual(byId);
+    expect(byIndex.segments.find((s) => s.key === "channel:odd")!.customers).toBe(300);
   });
 
   it("refuses a history of one-time buyers with a clear message", () => {
