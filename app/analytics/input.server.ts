@@ -32,7 +32,7 @@ import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { serviceContactsByOrder } from "~/costs/service.server";
 import type { AnalyticsInput, CustomerFacts, CustomerFlagSet, CustomerOrderTotals, CustomerSegmentKeys } from "~/domain/analytics";
-import type { PurchaseHistories, ShopModelParams } from "~/domain/clv";
+import type { PurchaseHistories, SegmentRowsByHistory, ShopModelParams } from "~/domain/clv";
 import type { ProjectionsPayload } from "./projections.server";
 import { addOrderFacts, buildCustomerFacts, emptyOrderTotals, prepareAnalytics } from "~/domain/analytics";
 import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
@@ -408,15 +408,11 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
   }
 }
 
-/** Segment rows as the worker takes them: customer c of `customerIds` is in rows ids[start[c]] .. ids[start[c + 1] - 1]. */
-export interface SegmentRowsWire {
-  keys: string[];
-  start: Int32Array;
-  ids: Int32Array;
-}
-
-/** Aligned to the histories' customers, which the worker has: no customer id is copied. */
-export function segmentRowsToWire(segments: CustomerSegmentKeys, customerIds: readonly string[]): SegmentRowsWire {
+/**
+ * Segment rows in the form the worker's projection takes them (SegmentRows by history index), aligned
+ * to the histories' customers, which the worker has: no customer id is copied.
+ */
+export function segmentRowsToWire(segments: CustomerSegmentKeys, customerIds: readonly string[]): SegmentRowsByHistory {
   const start = new Int32Array(customerIds.length + 1);
   const ids: number[] = [];
   for (let c = 0; c < customerIds.length; c++) {
@@ -424,7 +420,7 @@ export function segmentRowsToWire(segments: CustomerSegmentKeys, customerIds: re
     if (rows) for (const row of rows) ids.push(row);
     start[c + 1] = ids.length;
   }
-  return { keys: segments.keys, start, ids: Int32Array.from(ids) };
+  return { keys: segments.keys, byHistory: { start, ids: Int32Array.from(ids) } };
 }
 
 /** The replies of a worker in order, awaited one kind at a time; a failure or an early exit rejects. */
@@ -508,7 +504,7 @@ export interface OrderScanRequest {
 export type OrderScanCommand =
   | "pin"
   | "scan"
-  | { type: "project"; histories: PurchaseHistories; fitted: ShopModelParams; fitMs: number; timeZone: string; segments: SegmentRowsWire };
+  | { type: "project"; histories: PurchaseHistories; fitted: ShopModelParams; fitMs: number; timeZone: string; segments: SegmentRowsByHistory };
 export type OrderScanReply =
   | { type: "ready" }
   | { type: "pinned" }

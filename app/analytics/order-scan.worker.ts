@@ -40,11 +40,10 @@ try {
         } else {
           const started = performance.now();
           const { histories, fitted, fitMs, timeZone } = command;
-          const segments = { keys: command.segments.keys, byHistory: command.segments }; // aligned to histories.customerIds
           // The model as the calling thread fitted it (its histories and parameters), so the payload is the one it would compute.
           const fit = { fit: shopModelFrom(histories, fitted), ms: fitMs };
           const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
-          const payload = computeProjections(input, request.shopId, segments, histories, fit);
+          const payload = computeProjections(input, request.shopId, command.segments, histories, fit);
           post({ type: "projected", payload, projectMs: performance.now() - started });
         }
       } catch (error) {

@@ -32,7 +32,7 @@ export function postgresSchemaFrom(sqlite: string): string {
     'generator output "../app/generated/prisma"');
   // A line "// postgresql instead: X" replaces the line after it with X (an index SQLite can hold and
   // PostgreSQL cannot: a covering index over unbounded text).
-  text = text.replace(/^(\s*)\/\/ postgresql instead: (.*)\n\s*.*$/gm, "$1$2");
+  text = text.replace(/^([ \t]*)\/\/ postgresql instead: (.*)\n.*$/gm, "$1$2");
   return HEADER + "\n" + text;
 }
 

@@ -95,6 +95,7 @@ export {
   type ProjectedCell,
   type SegmentProjection,
   type SegmentRows,
+  type SegmentRowsByHistory,
   type ShopModelFit,
   type ShopModelParams,
 } from "./cohort-projection";
