@@ -40,15 +40,8 @@ import type { ShopSettings } from "~/shops/shops.server";
 import { bool, num } from "~/lib/sql-values";
 import type { Worker } from "node:worker_threads";
 import { workerScript, type WorkerScript } from "~/lib/worker-threads.server";
+import { aggregateOrdersInSqlite, firstDiscountCodeOf, pickTopLine, tagsOf } from "./order-aggregates.server";
 import { directSqliteFile, instantMs, openSqliteSnapshot, type Reader, type RowSource, whileWritesWait, withRowSnapshot } from "./rows.server";
-
-const firstOf = (list: unknown): string | null => {
-  if (typeof list !== "string" || list === "") return null;
-  const code = list.split(",")[0].trim();
-  return code === "" ? null : code;
-};
-const tagsOf = (value: unknown): string[] =>
-  typeof value === "string" && value !== "" ? value.split(",").map((tag) => tag.trim()).filter((tag) => tag !== "") : [];
 
 /** Restricts a read to some customers (drill-downs, one customer's card). */
 export interface CustomerScope {
@@ -76,27 +69,54 @@ function customerCondition(column: Prisma.Sql, shopId: string, scope: CustomerSc
   return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
 }
 
-async function valueEventsFrom(rows: RowSource, shopId: string, scope?: CustomerScope):
+export async function valueEventsFrom(rows: RowSource, shopId: string, scope?: CustomerScope):
   Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string> }> {
-  const events: ValueEvent[] = [];
-  const cancelledOrderIds = new Set<string>();
-  await rows.each(Prisma.sql`
+  // As columns (RowSource.columns): at 1M orders ~1.6 s against ~3.6 s stepping the rows one by one.
+  const [customers, orders, seqs, ats, revenue, grossMargin, contributionMargin, purchases] = await rows.columns(Prisma.sql`
     SELECT "customerId", "orderId", "seq", "at", "revenue", "grossMargin", "contributionMargin", "countsAsPurchase"
     FROM "ValueEvent"
     WHERE "shopId" = ${shopId} ${customerCondition(Prisma.sql`"customerId"`, shopId, scope)}
-    ORDER BY "customerId", "at", "orderId", "seq"`, (row) => {
-    // seq 0 is the order's event, 1.. its refunds' (the margin recompute writes them so): a number where
-    // "kind" is a string made per row, and every column read is in the covering index.
-    const kind = num(row[2]) === 0 ? "order" : "refund";
-    const orderId = row[1] as string;
-    if (kind === "order" && !bool(row[7])) cancelledOrderIds.add(orderId);
-    events.push({
-      customerId: (row[0] as string | null) ?? null, orderId, kind, at: new Date(instantMs(row[3])),
-      revenue: num(row[4]), grossMargin: num(row[5]), contributionMargin: num(row[6]),
-    });
-  });
-  // SQL sorts NULL customer ids first on SQLite and last on PostgreSQL: either is fine for prepareAnalytics.
+    ORDER BY "customerId", "at", "orderId", "seq"`, 8);
+  const n = customers.length;
+  const events = new Array<ValueEvent>(n);
+  const cancelledOrderIds = new Set<string>();
+  let inOrder = true;
+  let customer: string | null = null;
+  for (let i = 0; i < n; i++) {
+    // One string per customer (the parsed column holds a copy per event).
+    const id = customers[i] as string | null;
+    if (id !== customer) customer = id;
+    // seq 0 is the order's event, 1.. its refunds' (the margin recompute writes them so), and every
+    // column read is in the covering index.
+    const seq = num(seqs[i]);
+    const kind = seq === 0 ? "order" : "refund";
+    const orderId = orders[i] as string;
+    if (kind === "order" && !bool(purchases[i])) cancelledOrderIds.add(orderId);
+    const event: ValueEvent = {
+      customerId: customer, orderId, kind, at: new Date(instantMs(ats[i])),
+      revenue: num(revenue[i]), grossMargin: num(grossMargin[i]), contributionMargin: num(contributionMargin[i]),
+    };
+    if (i > 0 && inOrder && compareEvents(events[i - 1], num(seqs[i - 1]), event, seq) > 0) inOrder = false;
+    events[i] = event;
+  }
+  // The order is the query's; were it ever lost on the way (json_group_array takes the subquery's rows as
+  // they come), sorting here restores it. SQL sorts NULL customer ids first on SQLite and last on
+  // PostgreSQL: either is fine for prepareAnalytics.
+  if (!inOrder) {
+    const seqOf = new Map(events.map((e, i) => [e, num(seqs[i])]));
+    const nullsFirst = (a: ValueEvent, b: ValueEvent) => (a.customerId === null ? 0 : 1) - (b.customerId === null ? 0 : 1);
+    events.sort((a, b) => nullsFirst(a, b) || compareEvents(a, seqOf.get(a)!, b, seqOf.get(b)!));
+  }
   return { events, cancelledOrderIds };
+}
+
+/** The event read's order: customer, time, order id, sequence (a null customer, first or last, ties with any). */
+function compareEvents(a: ValueEvent, aSeq: number, b: ValueEvent, bSeq: number): number {
+  if (a.customerId !== b.customerId) {
+    if (a.customerId === null || b.customerId === null) return 0; // either end is fine
+    return a.customerId < b.customerId ? -1 : 1;
+  }
+  return a.at.getTime() - b.at.getTime() || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0) || aSeq - bSeq;
 }
 
 /** Value events by asOf? No: all events (prepareAnalytics drops later ones and counts them). */
@@ -217,36 +237,43 @@ export async function scanOrders(rows: RowSource, shopId: string, asOf: Date, co
   flush();
 
   // The first orders' top merchandise line.
-  const product = new Map<string, { productId: string | null; title: string | null; netSales: number; lineId: string }>();
+  const product = new Map<string, Parameters<typeof pickTopLine>[2]>();
   const firstIds = firsts.map((f) => f.id);
   for (let start = 0; start < firstIds.length; start += IDS_PER_IN_LIST) {
     const ids = firstIds.slice(start, start + IDS_PER_IN_LIST);
     await rows.each(Prisma.sql`
       SELECT l."orderId", l."id", l."productId", l."title", l."netSales" FROM "OrderLine" l
       WHERE l."shopId" = ${shopId} AND l."giftCard" = FALSE AND l."orderId" IN (${Prisma.join(ids)})`, (row) => {
-      const orderId = row[0] as string;
-      const lineId = row[1] as string;
-      const netSales = num(row[4]);
-      const best = product.get(orderId);
-      if (!best || netSales > best.netSales || (netSales === best.netSales && lineId < best.lineId)) {
-        product.set(orderId, { productId: (row[2] as string | null) ?? null, title: (row[3] as string | null) ?? null, netSales, lineId });
-      }
+      pickTopLine(product, row[0] as string, {
+        productId: (row[2] as string | null) ?? null, title: (row[3] as string | null) ?? null, netSales: num(row[4]), lineId: row[1] as string,
+      });
     });
   }
   const acquisitions = firsts.map((f, i): AcquisitionFacts => {
     const line = product.get(f.id);
     return {
       customerId: f.customerId, firstOrderId: f.id, firstOrderAt: new Date(f.at), channel: f.channel, countryCode: f.countryCode,
-      firstDiscountCode: firstOf(f.discountCodes), firstProductId: line?.productId ?? null, firstProductTitle: line?.title ?? null,
+      firstDiscountCode: firstDiscountCodeOf(f.discountCodes), firstProductId: line?.productId ?? null, firstProductTitle: line?.title ?? null,
       tags: tagsOf(tags[i]),
     };
   });
   return { orderTotals, acquisitions };
 }
 
+/**
+ * The order facts of a load: SQLite's aggregates for a whole shop on the direct path (aggregateOrdersInSqlite,
+ * ~4x less CPU at 1M orders), else the row scan (PostgreSQL, and scoped loads, which read a few customers).
+ */
+export function orderFacts(rows: RowSource, shopId: string, asOf: Date, contacts: ReadonlyMap<string, number>, scope?: CustomerScope,
+  totals?: LedgerTotals): Promise<OrderScan> {
+  return rows.kind === "sqlite-direct" && !scope
+    ? aggregateOrdersInSqlite(rows, shopId, asOf, contacts, totals)
+    : scanOrders(rows, shopId, asOf, contacts, scope, totals);
+}
+
 export async function readAcquisitionFacts(db: Reader, shopId: string, asOf: Date, scope?: CustomerScope): Promise<AcquisitionFacts[]> {
   return (await withRowSnapshot(db, async (rows, reader) =>
-    scanOrders(rows, shopId, asOf, await serviceContactsByOrder(reader, shopId), scope))).acquisitions;
+    orderFacts(rows, shopId, asOf, await serviceContactsByOrder(reader, shopId), scope))).acquisitions;
 }
 
 /**
@@ -348,7 +375,7 @@ export async function loadAnalyticsInput(db: Db, shop: ShopSettings, options: Lo
       const t1 = performance.now();
       options.withEvents?.(events, cancelledOrderIds);
       const t2 = performance.now();
-      const scan = await scanOrders(rows, shop.id, asOf, await serviceContactsByOrder(reader, shop.id), options.scope, options.totals);
+      const scan = await orderFacts(rows, shop.id, asOf, await serviceContactsByOrder(reader, shop.id), options.scope, options.totals);
       if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: performance.now() - t2, path: rows.kind, ordersThread: "main" });
       return { events, cancelledOrderIds, ...scan };
     });

@@ -11,7 +11,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { shopModelFrom } from "~/domain/clv";
 import {
-  emptyLedgerTotals, orderScanToWire, scanOrders, type OrderScanCommand, type OrderScanReply, type OrderScanRequest,
+  emptyLedgerTotals, orderFacts, orderScanToWire, type OrderScanCommand, type OrderScanReply, type OrderScanRequest,
 } from "./input.server";
 import { computeProjections } from "./projections.server";
 import { openSqliteSnapshot } from "./rows.server";
@@ -32,7 +32,7 @@ try {
           const started = performance.now();
           const totals = request.withTotals ? emptyLedgerTotals() : undefined;
           try {
-            const scan = await scanOrders(rows, request.shopId, new Date(request.asOfMs), request.contacts, undefined, totals);
+            const scan = await orderFacts(rows, request.shopId, new Date(request.asOfMs), request.contacts, undefined, totals);
             post({ type: "done", scan: orderScanToWire(scan), totals: totals ?? null, ms: performance.now() - started });
           } finally {
             rows.close();

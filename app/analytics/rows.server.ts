@@ -29,6 +29,14 @@ export interface RowSource {
   each(query: Prisma.Sql, onRow: (row: SqlRow) => void): Promise<number>;
   /** Every row of a small result as an object keyed by column name (pages of a paged scan). */
   all(query: Prisma.Sql): Promise<Record<string, unknown>[]>;
+  /**
+   * The whole result as columns: one array of values per selected column (distinct names), in row
+   * order. On the direct path SQLite builds each column as one JSON array (json_group_array over the
+   * query) and JavaScript parses it: measured on 1.1M value events, ~0.3 us a value against ~2 us a
+   * row stepped through `each`. The result is held whole: for reads of a few million rows. `width`:
+   * how many columns the query selects (an empty result still gives that many arrays).
+   */
+  columns(query: Prisma.Sql, width: number): Promise<unknown[][]>;
   /** Ends the read transaction and closes a private connection. Safe to call twice. */
   close(): void;
 }
@@ -88,6 +96,16 @@ class DirectSource implements RowSource {
     return this.handle.prepare(query.sql).all(...query.values.map(bind)) as Record<string, unknown>[];
   }
 
+  async columns(query: Prisma.Sql, width: number): Promise<unknown[][]> {
+    if (!this.handle) throw new Error("RowSource is closed");
+    const names = this.handle.prepare(query.sql).columns().map((column) => column.name);
+    if (names.length !== width || new Set(names).size !== width) throw new Error(`columns() wants ${width} distinct column names, got ${names.join(", ")}`);
+    // The aggregate takes the rows in the order the subquery gives them; callers whose order matters check it.
+    const wrapped = `SELECT ${names.map((name) => `json_group_array("${name.replaceAll('"', '""')}")`).join(", ")} FROM (${query.sql})`;
+    const texts = this.handle.prepare(wrapped).raw(true).get(...query.values.map(bind)) as string[];
+    return texts.map((text) => JSON.parse(text) as unknown[]);
+  }
+
   close(): void {
     if (!this.handle) return;
     try {
@@ -113,6 +131,14 @@ class PrismaSource implements RowSource {
 
   all(query: Prisma.Sql): Promise<Record<string, unknown>[]> {
     return this.db.$queryRaw<Record<string, unknown>[]>(query);
+  }
+
+  async columns(query: Prisma.Sql, width: number): Promise<unknown[][]> {
+    const rows = await this.db.$queryRaw<Record<string, unknown>[]>(query);
+    if (!rows.length) return Array.from({ length: width }, () => []);
+    const names = Object.keys(rows[0]);
+    if (names.length !== width) throw new Error(`columns() wants ${width} distinct column names, got ${names.join(", ")}`);
+    return names.map((name) => rows.map((row) => row[name]));
   }
 
   close(): void {}
