@@ -32,7 +32,7 @@ import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { serviceContactsByOrder } from "~/costs/service.server";
 import type { AnalyticsInput, CustomerFacts, CustomerFlagSet, CustomerOrderTotals, CustomerSegmentKeys } from "~/domain/analytics";
-import type { PurchaseHistories, SegmentRowsByHistory, ShopModelParams } from "~/domain/clv";
+import type { PurchaseHistories, SegmentRowsByHistory } from "~/domain/clv";
 import type { ProjectionsPayload } from "./projections.server";
 import { addOrderFacts, buildCustomerFacts, emptyOrderTotals, prepareAnalytics } from "~/domain/analytics";
 import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
@@ -328,26 +328,31 @@ export interface LoadOptions {
   afterPin?: () => Promise<void>;
   /**
    * Work on the value events alone, run as soon as they are read: while the worker scans the orders
-   * (the refresh builds the purchase histories and fits the model there), else before the order scan.
+   * (the refresh builds the purchase histories there), else before the order scan. `model` is the
+   * order-scan worker kept for the model (keepWorkerForModel, worker path only): the refresh sends it
+   * the histories to fit once its scan is done.
    */
-  withEvents?: (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>) => void;
+  withEvents?: (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, model?: ModelWorker) => void;
   /**
-   * Keep the order-scan worker after the load to project the purchase model there (ModelWorker).
+   * Keep the order-scan worker after the load to fit and project the purchase model there (ModelWorker).
    * Only on the worker path: the load's `model` is set then, and the caller must close it.
    */
   keepWorkerForModel?: boolean;
 }
 
 /**
- * The order-scan worker kept after the load (LoadOptions.keepWorkerForModel) to compute the model's
- * projections while this thread computes the views: measured at 1M orders / 250k customers, 2.3 s
- * that had been on this thread after the load, with the worker idle. (Fitting there too, after its
- * scan, was slower: the fit then waited for the scan instead of running beside it.)
+ * The order-scan worker kept after the load (LoadOptions.keepWorkerForModel) to fit the purchase model
+ * once its scan is done, and to compute the model's projections while this thread computes the views.
+ * Measured at 1M orders / 250k customers: the projections, 2.3 s that had been on this thread after the
+ * load with the worker idle; the fit, ~2.7 s of this thread's load, where the worker (its scan now
+ * SQLite's aggregates) was done first and waited. (Fitting there while the scan was a 7 s row scan was
+ * slower: the fit then waited for the scan.)
  */
 export interface ModelWorker {
-  /** The projections payload of the fitted model on these histories, for these segment rows (computeProjections). */
-  project(request: { histories: PurchaseHistories; fitted: ShopModelParams; fitMs: number; timeZone: string; segments: CustomerSegmentKeys }):
-    Promise<{ payload: ProjectionsPayload; projectMs: number }>;
+  /** Sends the histories: the worker fits the model on them after its scan (no answer; project() waits for it). */
+  fit(request: { histories: PurchaseHistories; timeZone: string }): void;
+  /** The projections payload of the model fitted on the histories sent, for these segment rows (computeProjections). */
+  project(segments: CustomerSegmentKeys): Promise<{ payload: ProjectionsPayload; projectMs: number; fitMs: number }>;
   close(): Promise<void>;
 }
 
@@ -408,26 +413,30 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
     });
     await options.afterPin?.();
     worker.postMessage("scan" satisfies OrderScanCommand);
+    let sent: PurchaseHistories | null = null;
+    const model: ModelWorker | undefined = options.keepWorkerForModel ? {
+      fit({ histories, timeZone }) {
+        sent = histories;
+        worker.postMessage({ type: "fit", histories, timeZone } satisfies OrderScanCommand);
+      },
+      async project(segments) {
+        if (!sent) throw new Error("ModelWorker.project before fit");
+        worker.postMessage({ type: "project", segments: segmentRowsToWire(segments, sent.customerIds) } satisfies OrderScanCommand);
+        const { payload, projectMs, fitMs } = await replies.next("projected");
+        return { payload, projectMs, fitMs };
+      },
+      close: async () => void (await worker.terminate()),
+    } : undefined;
     const t0 = performance.now();
     const { events, cancelledOrderIds } = await valueEventsFrom(rows, shopId);
     const t1 = performance.now();
-    options.withEvents?.(events, cancelledOrderIds);
+    options.withEvents?.(events, cancelledOrderIds, model);
     const done = await replies.next("done");
     if (options.totals && done.totals) Object.assign(options.totals, done.totals);
     if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: done.ms, path: rows.kind, ordersThread: "worker" });
     const scan = { events, cancelledOrderIds, ...orderScanFromWire(done.scan) };
-    if (!options.keepWorkerForModel) return scan;
+    if (!model) return scan;
     kept = true;
-    const model: ModelWorker = {
-      async project({ histories, fitted, fitMs, timeZone, segments }) {
-        worker.postMessage({
-          type: "project", histories, fitted, fitMs, timeZone, segments: segmentRowsToWire(segments, histories.customerIds),
-        } satisfies OrderScanCommand);
-        const { payload, projectMs } = await replies.next("projected");
-        return { payload, projectMs };
-      },
-      close: async () => void (await worker.terminate()),
-    };
     return { ...scan, model };
   } finally {
     rows.close();
@@ -531,12 +540,13 @@ export interface OrderScanRequest {
 export type OrderScanCommand =
   | "pin"
   | "scan"
-  | { type: "project"; histories: PurchaseHistories; fitted: ShopModelParams; fitMs: number; timeZone: string; segments: SegmentRowsByHistory };
+  | { type: "fit"; histories: PurchaseHistories; timeZone: string }
+  | { type: "project"; segments: SegmentRowsByHistory };
 export type OrderScanReply =
   | { type: "ready" }
   | { type: "pinned" }
   | { type: "done"; scan: string; totals: LedgerTotals | null; ms: number }
-  | { type: "projected"; payload: ProjectionsPayload; projectMs: number }
+  | { type: "projected"; payload: ProjectionsPayload; projectMs: number; fitMs: number }
   | { type: "failed"; message: string };
 
 /**

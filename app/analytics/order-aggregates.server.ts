@@ -22,7 +22,7 @@ import type { CustomerOrderTotals } from "~/domain/analytics";
 import type { AcquisitionFacts } from "~/domain/value-events";
 import { bool, num } from "~/lib/sql-values";
 import { instantMs, type RowSource } from "./rows.server";
-import type { LedgerTotals, OrderScan } from "./input.server";
+import { emptyLedgerTotals, type LedgerTotals, type OrderScan } from "./input.server";
 
 /** The first of a comma-separated list of discount codes, or null. */
 export const firstDiscountCodeOf = (list: unknown): string | null => {
@@ -48,38 +48,54 @@ export function pickTopLine(best: Map<string, TopLine>, orderId: string, line: T
   if (!current || line.netSales > current.netSales || (line.netSales === current.netSales && line.lineId < current.lineId)) best.set(orderId, line);
 }
 
+/** Per customer (guests as the null customer), the orders of one side of asOf: counts and sums. */
+const SIDE_SUMS = Prisma.sql`
+  COUNT(*) AS "orders",
+  SUM(o."cancelledAt" IS NULL) AS "counted",
+  SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."grossSales" ELSE 0 END) AS "grossSales",
+  SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."discounts" ELSE 0 END) AS "discounts",
+  SUM(o."cancelledAt" IS NULL AND o."discounts" > 0) AS "discountedOrders",
+  SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."netSales" ELSE 0 END) AS "netSales",
+  SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."shippingCharged" ELSE 0 END) AS "shippingCharged"`;
+
 export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, asOf: Date, contacts: ReadonlyMap<string, number>,
   totals?: LedgerTotals): Promise<OrderScan> {
   if (rows.kind !== "sqlite-direct") throw new Error("aggregateOrdersInSqlite needs the direct SQLite path (bare columns)");
   const asOfMs = asOf.getTime();
-  const counts = Prisma.sql`o."processedAt" <= ${asOf} AND o."cancelledAt" IS NULL`;
-  const [customerIds, counted, byAsOf, withFacts, grossSales, discounts, discountedOrders, firstKey, firstId, firstAt, channel, countryCode, discountCodes] =
-    await rows.columns(Prisma.sql`
-      SELECT o."customerId" AS "customerId",
-        SUM(CASE WHEN o."cancelledAt" IS NULL THEN 1 ELSE 0 END) AS "counted",
-        SUM(CASE WHEN o."processedAt" <= ${asOf} THEN 1 ELSE 0 END) AS "byAsOf",
-        SUM(CASE WHEN ${counts} THEN 1 ELSE 0 END) AS "withFacts",
-        SUM(CASE WHEN ${counts} THEN o."grossSales" ELSE 0 END) AS "grossSales",
-        SUM(CASE WHEN ${counts} THEN o."discounts" ELSE 0 END) AS "discounts",
-        SUM(CASE WHEN ${counts} AND o."discounts" > 0 THEN 1 ELSE 0 END) AS "discountedOrders",
-        MIN(CASE WHEN ${counts} THEN o."processedAt" || o."id" END) AS "firstKey",
+  // The orders processed by asOf, per customer, guests included (the null customer, first): one
+  // comparison per row in the WHERE, where a CASE per sum measured ~0.8 s more at 1M orders.
+  const [customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged,
+    firstKey, firstId, firstAt, channel, countryCode, discountCodes] = await rows.columns(Prisma.sql`
+      SELECT o."customerId" AS "customerId", ${SIDE_SUMS},
+        MIN(CASE WHEN o."cancelledAt" IS NULL THEN o."processedAt" || o."id" END) AS "firstKey",
         o."id" AS "firstId", o."processedAt" AS "firstAt", o."sourceName" AS "channel", o."countryCode" AS "countryCode",
         o."discountCodes" AS "discountCodes"
-      FROM "Order" o WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL
-      GROUP BY o."customerId" ORDER BY o."customerId"`, 13);
+      FROM "Order" o WHERE o."shopId" = ${shopId} AND o."processedAt" <= ${asOf}
+      GROUP BY o."customerId" ORDER BY o."customerId"`, 14);
+  // The orders processed after asOf (none, unless asOf is in the past): in the ledger totals and the
+  // customer counts only. Through the processedAt index (the planner would scan the covering one).
+  const later = await rows.columns(Prisma.sql`
+    SELECT o."customerId" AS "customerId", ${SIDE_SUMS} FROM "Order" o INDEXED BY "Order_shopId_processedAt_idx" WHERE o."shopId" = ${shopId} AND o."processedAt" > ${asOf}
+    GROUP BY o."customerId"`, 8);
   const [tagCustomerIds, , tagLists] = await rows.columns(Prisma.sql`
     SELECT o."customerId" AS "customerId", MAX(o."sourceUpdatedAt" || o."processedAt" || o."id") AS "tagKey", o."customerTags" AS "tags"
     FROM "Order" o WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL
-    GROUP BY o."customerId" ORDER BY o."customerId"`, 3);
+    GROUP BY o."customerId"`, 3);
   const n = customerIds.length;
-  for (let c = 0; c < n; c++) {
-    if (tagCustomerIds[c] !== customerIds[c]) throw new Error("The order aggregates disagree on the customers (one snapshot expected)");
-    if (c > 0 && (customerIds[c] as string) <= (customerIds[c - 1] as string)) throw new Error("The order aggregates are not in customer order");
+  for (let c = 1; c < n; c++) {
+    if (customerIds[c - 1] !== null && (customerIds[c] as string) <= (customerIds[c - 1] as string)) throw new Error("The order aggregates are not in customer order");
   }
   const index = new Map<string, number>();
-  for (let c = 0; c < n; c++) index.set(customerIds[c] as string, c);
+  for (let c = 0; c < n; c++) if (customerIds[c] !== null) index.set(customerIds[c] as string, c);
+  const tags = new Array<unknown>(n).fill(null);
+  for (let i = 0; i < tagCustomerIds.length; i++) {
+    const c = index.get(tagCustomerIds[i] as string);
+    if (c !== undefined) tags[c] = tagLists[i];
+  }
 
   // Returned units and refunds per order, with the order's customer (guests' too: the ledger's refunds).
+  // CROSS JOIN keeps the refunds as the outer loop (SQLite's planner would scan every order: 1.3 s
+  // against 0.3 s at 1M orders / 98k refunded orders).
   const returnedOrders = new Float64Array(n);
   const returnedItems = new Float64Array(n);
   let refunds = 0;
@@ -88,7 +104,7 @@ export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, a
       r."units" AS "units", r."refunded" AS "refunded"
     FROM (SELECT r."orderId" AS "orderId", SUM(r."returnedItems") AS "units", SUM(r."merchandise" + r."shipping" + r."adjustments") AS "refunded"
       FROM "Refund" r WHERE r."shopId" = ${shopId} GROUP BY r."orderId") r
-    JOIN "Order" o ON o."shopId" = ${shopId} AND o."id" = r."orderId"`, 5);
+    CROSS JOIN "Order" o ON o."shopId" = ${shopId} AND o."id" = r."orderId"`, 5);
   for (let i = 0; i < refundCustomer.length; i++) {
     if (bool(refundCancelled[i])) continue;
     refunds += num(refundAmount[i]);
@@ -114,12 +130,11 @@ export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, a
   const orderTotals = new Map<string, CustomerOrderTotals>();
   const firsts: number[] = [];
   for (let c = 0; c < n; c++) {
-    if (num(byAsOf[c]) > 0) {
-      orderTotals.set(customerIds[c] as string, {
-        ordersWithFacts: num(withFacts[c]), grossSales: num(grossSales[c]), discounts: num(discounts[c]), discountedOrders: num(discountedOrders[c]),
-        returnedOrders: returnedOrders[c], returnedItems: returnedItems[c], serviceContacts: serviceContacts[c],
-      });
-    }
+    if (customerIds[c] === null) continue;
+    orderTotals.set(customerIds[c] as string, {
+      ordersWithFacts: num(counted[c]), grossSales: num(grossSales[c]), discounts: num(discounts[c]), discountedOrders: num(discountedOrders[c]),
+      returnedOrders: returnedOrders[c], returnedItems: returnedItems[c], serviceContacts: serviceContacts[c],
+    });
     if (firstKey[c] !== null) firsts.push(c);
   }
 
@@ -141,35 +156,39 @@ export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, a
     return {
       customerId: customerIds[c] as string, firstOrderId: id, firstOrderAt: new Date(instantMs(firstAt[c])), channel: String(channel[c]),
       countryCode: (countryCode[c] as string | null) ?? null, firstDiscountCode: firstDiscountCodeOf(discountCodes[c]),
-      firstProductId: line?.productId ?? null, firstProductTitle: line?.title ?? null, tags: tagsOf(tagLists[c]),
+      firstProductId: line?.productId ?? null, firstProductTitle: line?.title ?? null, tags: tagsOf(tags[c]),
     };
   });
 
   if (totals) {
-    const [ledger] = await rows.all(Prisma.sql`
-      SELECT SUM(CASE WHEN o."cancelledAt" IS NULL THEN 0 ELSE 1 END) AS "cancelledOrders",
-        SUM(CASE WHEN o."cancelledAt" IS NULL THEN 1 ELSE 0 END) AS "orders",
-        SUM(CASE WHEN o."cancelledAt" IS NULL AND o."customerId" IS NULL THEN 1 ELSE 0 END) AS "guestOrders",
-        SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."grossSales" ELSE 0 END) AS "grossSales",
-        SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."discounts" ELSE 0 END) AS "discounts",
-        SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."netSales" ELSE 0 END) AS "netSales",
-        SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."shippingCharged" ELSE 0 END) AS "shippingCharged",
-        MIN(CASE WHEN o."cancelledAt" IS NULL THEN o."processedAt" END) AS "firstOrderAt",
-        MAX(CASE WHEN o."cancelledAt" IS NULL THEN o."processedAt" END) AS "lastOrderAt"
-      FROM "Order" o WHERE o."shopId" = ${shopId}`);
-    let customers = 0;
-    let repeatCustomers = 0;
-    for (let c = 0; c < n; c++) {
-      const k = num(counted[c]);
-      if (k >= 1) customers++;
-      if (k >= 2) repeatCustomers++;
+    // All time: the orders by asOf and after, guests included.
+    const ledger = emptyLedgerTotals();
+    const countedByCustomer = new Map<string, number>();
+    for (const side of [[customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged], later]) {
+      const [ids, all, kept, gross, disc, , net, shipping] = side;
+      for (let i = 0; i < ids.length; i++) {
+        const k = num(kept[i]);
+        ledger.orders += k;
+        ledger.cancelledOrders += num(all[i]) - k;
+        ledger.grossSales += num(gross[i]);
+        ledger.discounts += num(disc[i]);
+        ledger.netSales += num(net[i]);
+        ledger.shippingCharged += num(shipping[i]);
+        if (ids[i] === null) ledger.guestOrders += k;
+        else countedByCustomer.set(ids[i] as string, (countedByCustomer.get(ids[i] as string) ?? 0) + k);
+      }
     }
+    for (const k of countedByCustomer.values()) {
+      if (k >= 1) ledger.customers++;
+      if (k >= 2) ledger.repeatCustomers++;
+    }
+    const [span] = await rows.all(Prisma.sql`
+      SELECT (SELECT o."processedAt" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."cancelledAt" IS NULL ORDER BY o."processedAt" LIMIT 1) AS "first",
+        (SELECT o."processedAt" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."cancelledAt" IS NULL ORDER BY o."processedAt" DESC LIMIT 1) AS "last"`);
     Object.assign(totals, {
-      orders: num(ledger.orders), cancelledOrders: num(ledger.cancelledOrders), guestOrders: num(ledger.guestOrders), customers, repeatCustomers,
-      grossSales: num(ledger.grossSales), discounts: num(ledger.discounts), netSales: num(ledger.netSales),
-      shippingCharged: num(ledger.shippingCharged), refunds,
-      firstOrderAt: ledger.firstOrderAt === null ? null : instantMs(ledger.firstOrderAt),
-      lastOrderAt: ledger.lastOrderAt === null ? null : instantMs(ledger.lastOrderAt),
+      ...ledger, refunds,
+      firstOrderAt: span.first === null ? null : instantMs(span.first),
+      lastOrderAt: span.last === null ? null : instantMs(span.last),
     } satisfies LedgerTotals);
   }
   return { orderTotals, acquisitions };

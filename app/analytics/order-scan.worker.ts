@@ -1,19 +1,21 @@
 /**
  * Worker thread of the analytics load (`loadWithOrderWorker` in input.server.ts): scans the orders
- * (scanOrders) on a read-only connection of its own while the calling thread reads the value events;
- * for the refresh, it then projects the purchase model (ModelWorker in input.server.ts).
+ * (orderFacts) on a read-only connection of its own while the calling thread reads the value events;
+ * for the refresh, it then fits the purchase model on the histories the calling thread built, and
+ * projects it (ModelWorker in input.server.ts).
  *
  * Protocol: worker "ready" (its connection is open); main "pin" (sent while writes wait); worker
  * "pinned" (its snapshot is taken); main "scan"; worker "done" with the scan, or "failed". Then, for
- * the refresh: main "project" with the histories, the fitted parameters and the segment rows; worker
- * "projected".
+ * the refresh: main "fit" with the histories (no reply: sent while the scan may still run, it is
+ * handled after it), and "project" with the segment rows; worker "projected".
+ * Commands are handled one after the other, in the order they came.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { shopModelFrom } from "~/domain/clv";
+import type { PurchaseHistories } from "~/domain/clv";
 import {
   emptyLedgerTotals, orderFacts, orderScanToWire, type OrderScanCommand, type OrderScanReply, type OrderScanRequest,
 } from "./input.server";
-import { computeProjections } from "./projections.server";
+import { computeProjections, fitAhead, type EarlyFit } from "./projections.server";
 import { openSqliteSnapshot } from "./rows.server";
 
 const port = parentPort!;
@@ -22,35 +24,40 @@ const post = (reply: OrderScanReply) => port.postMessage(reply);
 
 try {
   const rows = openSqliteSnapshot(request.file);
-  port.on("message", (command: OrderScanCommand) => {
-    void (async () => {
+  let model: { histories: PurchaseHistories; timeZone: string; fit: EarlyFit } | null = null;
+  const handle = async (command: OrderScanCommand) => {
+    if (command === "pin") {
+      rows.pin();
+      post({ type: "pinned" });
+    } else if (command === "scan") {
+      const started = performance.now();
+      const totals = request.withTotals ? emptyLedgerTotals() : undefined;
       try {
-        if (command === "pin") {
-          rows.pin();
-          post({ type: "pinned" });
-        } else if (command === "scan") {
-          const started = performance.now();
-          const totals = request.withTotals ? emptyLedgerTotals() : undefined;
-          try {
-            const scan = await orderFacts(rows, request.shopId, new Date(request.asOfMs), request.contacts, undefined, totals);
-            post({ type: "done", scan: orderScanToWire(scan), totals: totals ?? null, ms: performance.now() - started });
-          } finally {
-            rows.close();
-          }
-        } else {
-          const started = performance.now();
-          const { histories, fitted, fitMs, timeZone } = command;
-          // The model as the calling thread fitted it (its histories and parameters), so the payload is the one it would compute.
-          const fit = { fit: shopModelFrom(histories, fitted), ms: fitMs };
-          const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
-          const payload = computeProjections(input, request.shopId, command.segments, histories, fit);
-          post({ type: "projected", payload, projectMs: performance.now() - started });
-        }
-      } catch (error) {
+        const scan = await orderFacts(rows, request.shopId, new Date(request.asOfMs), request.contacts, undefined, totals);
+        post({ type: "done", scan: orderScanToWire(scan), totals: totals ?? null, ms: performance.now() - started });
+      } finally {
         rows.close();
-        post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
       }
-    })();
+    } else if (command.type === "fit") {
+      const { histories, timeZone } = command;
+      // A model that cannot be fitted is kept as the fit's error: the projections payload says why.
+      const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
+      model = { histories, timeZone, fit: fitAhead(input, histories) };
+    } else {
+      if (!model) throw new Error("The order scan worker was asked to project before it was sent the histories");
+      const started = performance.now();
+      const { histories, timeZone, fit } = model;
+      const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
+      const payload = computeProjections(input, request.shopId, command.segments, histories, fit);
+      post({ type: "projected", payload, projectMs: performance.now() - started, fitMs: fit.ms });
+    }
+  };
+  let queue = Promise.resolve();
+  port.on("message", (command: OrderScanCommand) => {
+    queue = queue.then(() => handle(command)).catch((error: unknown) => {
+      rows.close();
+      post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    });
   });
   post({ type: "ready" });
 } catch (error) {

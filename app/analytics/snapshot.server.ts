@@ -25,7 +25,7 @@ import { log } from "~/lib/log.server";
 import { Prisma } from "~/generated/prisma/client";
 import { enqueue, registerJobHandler } from "~/queue/queue.server";
 import type { ShopSettings } from "~/shops/shops.server";
-import { emptyLedgerTotals, loadAnalyticsInput, type LoadTimings } from "./input.server";
+import { emptyLedgerTotals, loadAnalyticsInput, type LoadTimings, type ModelWorker } from "./input.server";
 import { OVERVIEW_VIEW, overviewFromTotals, overviewPayload } from "./overview.server";
 import { instantMs } from "./rows.server";
 import { getAnalyticsSettings } from "./settings.server";
@@ -191,33 +191,33 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     // The model's purchase histories need the events alone: built while the orders are still loading.
     let histories: PurchaseHistories | undefined;
     let historiesMs = 0;
-    // And the model's fit, on the histories alone (the projections use it after the views).
+    // And the model's fit, on the histories alone: in the order-scan worker after its scan when it is
+    // kept for the model (its projections follow there, beside the views), else here, now.
     let fit: EarlyFit | undefined;
-    const withEvents = (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>) => {
+    let fitMs: number | undefined;
+    const withEvents = (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, model?: ModelWorker) => {
       const t = performance.now();
       histories = purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone);
       historiesMs = performance.now() - t;
-      fit = fitAhead({ events, cancelledOrderIds, timeZone: shop.ianaTimezone, asOf }, histories);
+      if (model) model.fit({ histories, timeZone: shop.ianaTimezone });
+      else fit = fitAhead({ events, cancelledOrderIds, timeZone: shop.ianaTimezone, asOf }, histories);
     };
-    // The projections are computed in the order-scan worker (kept after the load) while this thread
-    // computes the views; a compute in the refresh worker thread projects there itself.
     const thread = refreshThread();
     const [{ input, orderTotals, model }, inputs] = await Promise.all([
       loadAnalyticsInput(db, shop, { asOf, timings, totals, withEvents, keepWorkerForModel: thread === "main" }), loadViewInputs(db, shop),
     ]);
     const loaded = performance.now();
     let workerProjectMs: number | undefined;
-    const early = fit;
-    const project: Projector | undefined = model && histories && early && "fit" in early ? async (segments) => {
-      const { fit: { bg, gg, calibrationEnd } } = early;
+    const project: Projector | undefined = model && histories ? async (segments) => {
       try {
-        const { payload, projectMs } = await model.project({ histories: histories!, fitted: { bg, gg, calibrationEnd }, fitMs: early.ms, timeZone: shop.ianaTimezone, segments });
+        const { payload, projectMs, fitMs: workerFitMs } = await model.project(segments);
         workerProjectMs = projectMs;
+        fitMs = workerFitMs;
         return payload;
       } catch (error) {
-        // The worker is an optimisation: the projections are computed here instead.
+        // The worker is an optimisation: the model is fitted and projected here instead.
         log("warn", "analytics.projection_worker_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
-        return computeProjections(input, shopId, segments, histories, early);
+        return computeProjections(input, shopId, segments, histories);
       }
     } : undefined;
     const { result: { views, filteredCohorts, projections, flagLists, cohortBase, customers, parts }, thread: computeThread } =
@@ -254,10 +254,11 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     const written = performance.now();
     return {
       ms: written - started, loadMs: loaded - started, computeMs: computed - loaded, writeMs: written - computed,
+      // A fit in the worker is in workerParts: it runs after the worker's scan, mostly beside the compute here.
       loadParts: { events: timings.events ?? 0, orders: timings.orders ?? 0, histories: historiesMs, "model fit": fit?.ms ?? 0 },
-      readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}${workerProjectMs === undefined ? "" : ", then the model projected there beside the views"}`,
+      readPath: `${timings.path ?? ""}${timings.ordersThread === "worker" ? ", orders scanned in a worker thread beside the events" : ""}${workerProjectMs === undefined ? "" : ", then the model fitted and projected there"}`,
       computeParts: { ...parts, overview: computed - overviewStart, handoff: overviewStart - loaded - Object.values(parts).reduce((sum, ms) => sum + ms, 0) },
-      ...(workerProjectMs === undefined ? {} : { workerParts: { projections: workerProjectMs } }),
+      ...(workerProjectMs === undefined ? {} : { workerParts: { "model fit": fitMs ?? 0, projections: workerProjectMs } }),
       computeThread,
       events: input.events.length, customers,
     };

@@ -136,11 +136,13 @@ describe("the refresh compute off the request thread", () => {
     try {
       const onMain = await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF });
       expect(onMain.computeThread).toBe("main");
-      // On SQLite the projections were computed in the order-scan worker beside the views (PostgreSQL
-      // loads have no order-scan worker: they project here).
+      // On SQLite the model was fitted and projected in the order-scan worker (PostgreSQL loads have
+      // no order-scan worker: they fit and project here).
       if (dbProvider(db) === "sqlite") {
         expect(onMain.workerParts?.projections).toBeGreaterThan(0);
-        expect(onMain.readPath).toContain("model projected there");
+        expect(onMain.workerParts?.["model fit"]).toBeGreaterThan(0);
+        expect(onMain.loadParts["model fit"]).toBe(0);
+        expect(onMain.readPath).toContain("model fitted and projected there");
       } else {
         expect(onMain.workerParts).toBeUndefined();
       }
