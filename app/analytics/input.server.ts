@@ -40,8 +40,10 @@ import type { ShopSettings } from "~/shops/shops.server";
 import { bool, num } from "~/lib/sql-values";
 import type { Worker } from "node:worker_threads";
 import { workerScript, type WorkerScript } from "~/lib/worker-threads.server";
-import { aggregateOrdersInSqlite, firstDiscountCodeOf, pickTopLine, tagsOf } from "./order-aggregates.server";
-import { directSqliteFile, instantMs, openSqliteSnapshot, type Reader, type RowSource, whileWritesWait, withRowSnapshot } from "./rows.server";
+import {
+  aggregateOrdersInSqlite, firstDiscountCodeOf, orderScanFromAggregates, pickTopLine, tagsOf, type OrderAggregateTexts,
+} from "./order-aggregates.server";
+import { directSqliteFile, instantMs, isSqliteDirect, openSqliteSnapshot, type Reader, type RowSource, whileWritesWait, withRowSnapshot } from "./rows.server";
 
 /** Restricts a read to some customers (drill-downs, one customer's card). */
 export interface CustomerScope {
@@ -266,7 +268,7 @@ export async function scanOrders(rows: RowSource, shopId: string, asOf: Date, co
  */
 export function orderFacts(rows: RowSource, shopId: string, asOf: Date, contacts: ReadonlyMap<string, number>, scope?: CustomerScope,
   totals?: LedgerTotals): Promise<OrderScan> {
-  return rows.kind === "sqlite-direct" && !scope
+  return isSqliteDirect(rows) && !scope
     ? aggregateOrdersInSqlite(rows, shopId, asOf, contacts, totals)
     : scanOrders(rows, shopId, asOf, contacts, scope, totals);
 }
@@ -397,7 +399,7 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
   Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string>; model?: ModelWorker } & OrderScan> {
   // Attributed through Prisma, as on the one-thread SQLite path (the attribution is not part of the snapshot there either).
   const contacts = await serviceContactsByOrder(db, shopId);
-  const request: OrderScanRequest = { file, shopId, asOfMs: asOf.getTime(), contacts, withTotals: options.totals !== undefined };
+  const request: OrderScanRequest = { file, shopId, asOfMs: asOf.getTime(), contacts };
   // The scan makes ~10M short-lived strings: a young generation of 96 MiB (V8's default is 16-32) keeps
   // them from being promoted (measured: the worker's scan 9.4-13.1 s -> 8.4-11.5 s beside the events).
   const worker = script.start({ workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
@@ -432,9 +434,11 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
     const t1 = performance.now();
     options.withEvents?.(events, cancelledOrderIds, model);
     const done = await replies.next("done");
-    if (options.totals && done.totals) Object.assign(options.totals, done.totals);
-    if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: done.ms, path: rows.kind, ordersThread: "worker" });
-    const scan = { events, cancelledOrderIds, ...orderScanFromWire(done.scan) };
+    // The worker ran the queries; their results are read here, where the thread is otherwise waiting.
+    const t2 = performance.now();
+    const orders = orderScanFromAggregates(done.aggregates, asOf, contacts, options.totals);
+    if (options.timings) Object.assign(options.timings, { events: t1 - t0, orders: done.ms + performance.now() - t2, path: rows.kind, ordersThread: "worker" });
+    const scan = { events, cancelledOrderIds, ...orders };
     if (!model) return scan;
     kept = true;
     return { ...scan, model };
@@ -496,46 +500,12 @@ function messagesOf<M extends { type: string }>(worker: Worker) {
   };
 }
 
-/**
- * The scan as one JSON text of positional arrays, for the trip back from the worker: structured
- * cloning its 500k objects cost ~2.7 s of the calling thread at 1M orders (measured), about what the
- * worker saved it. Decoded into typed literals, so a field added to either type and not here fails to
- * compile; the round trip is tested (input.test.ts: the worker's load equals this thread's).
- */
-export function orderScanToWire(scan: OrderScan): string {
-  const totals = [...scan.orderTotals].map(([customerId, t]) => [customerId, t.ordersWithFacts, t.grossSales, t.discounts, t.discountedOrders,
-    t.returnedOrders, t.returnedItems, t.serviceContacts]);
-  const acquisitions = scan.acquisitions.map((a) => [a.customerId, a.firstOrderId, a.firstOrderAt.getTime(), a.channel, a.countryCode,
-    a.firstDiscountCode, a.firstProductId, a.firstProductTitle, a.tags]);
-  return JSON.stringify([totals, acquisitions]);
-}
-
-export function orderScanFromWire(text: string): OrderScan {
-  const [totals, acquisitions] = JSON.parse(text) as [unknown[][], unknown[][]];
-  const orderTotals = new Map<string, CustomerOrderTotals>();
-  for (const w of totals) {
-    orderTotals.set(w[0] as string, {
-      ordersWithFacts: w[1] as number, grossSales: w[2] as number, discounts: w[3] as number, discountedOrders: w[4] as number,
-      returnedOrders: w[5] as number, returnedItems: w[6] as number, serviceContacts: w[7] as number,
-    });
-  }
-  return {
-    orderTotals,
-    acquisitions: acquisitions.map((w): AcquisitionFacts => ({
-      customerId: w[0] as string, firstOrderId: w[1] as string, firstOrderAt: new Date(w[2] as number), channel: w[3] as string,
-      countryCode: w[4] as string | null, firstDiscountCode: w[5] as string | null, firstProductId: w[6] as string | null,
-      firstProductTitle: w[7] as string | null, tags: w[8] as string[],
-    })),
-  };
-}
-
 /** What the order scan worker is given (workerData) and says. */
 export interface OrderScanRequest {
   file: string;
   shopId: string;
   asOfMs: number;
   contacts: Map<string, number>;
-  withTotals: boolean;
 }
 export type OrderScanCommand =
   | "pin"
@@ -545,7 +515,7 @@ export type OrderScanCommand =
 export type OrderScanReply =
   | { type: "ready" }
   | { type: "pinned" }
-  | { type: "done"; scan: string; totals: LedgerTotals | null; ms: number }
+  | { type: "done"; aggregates: OrderAggregateTexts; ms: number }
   | { type: "projected"; payload: ProjectionsPayload; projectMs: number; fitMs: number }
   | { type: "failed"; message: string };
 

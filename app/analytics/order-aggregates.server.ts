@@ -21,8 +21,8 @@ import { Prisma } from "~/generated/prisma/client";
 import type { CustomerOrderTotals } from "~/domain/analytics";
 import type { AcquisitionFacts } from "~/domain/value-events";
 import { bool, num } from "~/lib/sql-values";
-import { instantMs, type RowSource } from "./rows.server";
-import { emptyLedgerTotals, type LedgerTotals, type OrderScan } from "./input.server";
+import { instantMs, isSqliteDirect, type RowSource } from "./rows.server";
+import type { LedgerTotals, OrderScan } from "./input.server";
 
 /** The first of a comma-separated list of discount codes, or null. */
 export const firstDiscountCodeOf = (list: unknown): string | null => {
@@ -58,53 +58,99 @@ const SIDE_SUMS = Prisma.sql`
   SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."netSales" ELSE 0 END) AS "netSales",
   SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."shippingCharged" ELSE 0 END) AS "shippingCharged"`;
 
-export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, asOf: Date, contacts: ReadonlyMap<string, number>,
-  totals?: LedgerTotals): Promise<OrderScan> {
-  if (rows.kind !== "sqlite-direct") throw new Error("aggregateOrdersInSqlite needs the direct SQLite path (bare columns)");
-  const asOfMs = asOf.getTime();
+/**
+ * The results of the order aggregates' queries as SQLite gave them, one JSON array text per column
+ * (SqliteRowSource.columnTexts): what the order-scan worker sends back (a string is copied once, where
+ * parsed arrays of 250k strings would be cloned one by one), read by orderScanFromAggregates.
+ */
+export interface OrderAggregateTexts {
+  /** Per customer by asOf (guests as the null customer): customerId, SIDE_SUMS, firstKey, firstId, firstAt, channel, countryCode, discountCodes. */
+  byAsOf: string[];
+  /** Per customer after asOf: customerId, SIDE_SUMS. */
+  later: string[];
+  /** Per customer: customerId, tagKey, tags. */
+  tags: string[];
+  /** Per refunded order: customerId, processedAt, cancelled, units, refunded. */
+  refunds: string[];
+  /** Per order with service contacts: id, customerId, processedAt. */
+  contacts: string[];
+  /** Lines of the first orders: orderId, id, productId, title, netSales. */
+  lines: string[];
+  /** The first and last counted order's processedAt (null when none). */
+  span: { first: unknown; last: unknown };
+}
+
+/** Runs the order aggregates' queries (see the header) on one snapshot; orderScanFromAggregates reads them. */
+export async function queryOrderAggregates(rows: RowSource, shopId: string, asOf: Date, contacts: ReadonlyMap<string, number>): Promise<OrderAggregateTexts> {
+  if (!isSqliteDirect(rows)) throw new Error("The order aggregates need the direct SQLite path (bare columns)");
   // The orders processed by asOf, per customer, guests included (the null customer, first): one
   // comparison per row in the WHERE, where a CASE per sum measured ~0.8 s more at 1M orders.
-  const [customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged,
-    firstKey, firstId, firstAt, channel, countryCode, discountCodes] = await rows.columns(Prisma.sql`
-      SELECT o."customerId" AS "customerId", ${SIDE_SUMS},
-        MIN(CASE WHEN o."cancelledAt" IS NULL THEN o."processedAt" || o."id" END) AS "firstKey",
-        o."id" AS "firstId", o."processedAt" AS "firstAt", o."sourceName" AS "channel", o."countryCode" AS "countryCode",
-        o."discountCodes" AS "discountCodes"
-      FROM "Order" o WHERE o."shopId" = ${shopId} AND o."processedAt" <= ${asOf}
-      GROUP BY o."customerId" ORDER BY o."customerId"`, 14);
+  const byAsOf = await rows.columnTexts(Prisma.sql`
+    SELECT o."customerId" AS "customerId", ${SIDE_SUMS},
+      MIN(CASE WHEN o."cancelledAt" IS NULL THEN o."processedAt" || o."id" END) AS "firstKey",
+      o."id" AS "firstId", o."processedAt" AS "firstAt", o."sourceName" AS "channel", o."countryCode" AS "countryCode",
+      o."discountCodes" AS "discountCodes"
+    FROM "Order" o WHERE o."shopId" = ${shopId} AND o."processedAt" <= ${asOf}
+    GROUP BY o."customerId" ORDER BY o."customerId"`, 14);
   // The orders processed after asOf (none, unless asOf is in the past): in the ledger totals and the
   // customer counts only. Through the processedAt index (the planner would scan the covering one).
-  const later = await rows.columns(Prisma.sql`
-    SELECT o."customerId" AS "customerId", ${SIDE_SUMS} FROM "Order" o INDEXED BY "Order_shopId_processedAt_idx" WHERE o."shopId" = ${shopId} AND o."processedAt" > ${asOf}
+  const later = await rows.columnTexts(Prisma.sql`
+    SELECT o."customerId" AS "customerId", ${SIDE_SUMS} FROM "Order" o INDEXED BY "Order_shopId_processedAt_idx"
+    WHERE o."shopId" = ${shopId} AND o."processedAt" > ${asOf}
     GROUP BY o."customerId"`, 8);
-  const [tagCustomerIds, , tagLists] = await rows.columns(Prisma.sql`
+  const tags = await rows.columnTexts(Prisma.sql`
     SELECT o."customerId" AS "customerId", MAX(o."sourceUpdatedAt" || o."processedAt" || o."id") AS "tagKey", o."customerTags" AS "tags"
     FROM "Order" o WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL
     GROUP BY o."customerId"`, 3);
+  // Returned units and refunds per order, with the order's customer (guests' too: the ledger's refunds).
+  // CROSS JOIN keeps the refunds as the outer loop (SQLite's planner would scan every order: 1.3 s
+  // against 0.3 s at 1M orders / 98k refunded orders).
+  const refunds = await rows.columnTexts(Prisma.sql`
+    SELECT o."customerId" AS "customerId", o."processedAt" AS "processedAt", o."cancelledAt" IS NOT NULL AS "cancelled",
+      r."units" AS "units", r."refunded" AS "refunded"
+    FROM (SELECT r."orderId" AS "orderId", SUM(r."returnedItems") AS "units", SUM(r."merchandise" + r."shipping" + r."adjustments") AS "refunded"
+      FROM "Refund" r WHERE r."shopId" = ${shopId} GROUP BY r."orderId") r
+    CROSS JOIN "Order" o ON o."shopId" = ${shopId} AND o."id" = r."orderId"`, 5);
+  const contactOrders = await rows.columnTexts(Prisma.sql`
+    SELECT o."id" AS "id", o."customerId" AS "customerId", o."processedAt" AS "processedAt" FROM "Order" o
+    WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL AND o."id" IN (SELECT "value" FROM json_each(${JSON.stringify([...contacts.keys()])}))`, 3);
+  // The first orders' lines: the firstId column's text is itself a JSON array of ids. (Where a
+  // customer has no first order, its firstId is some order of theirs: lines read and not used.)
+  const lines = await rows.columnTexts(Prisma.sql`
+    SELECT l."orderId" AS "orderId", l."id" AS "id", l."productId" AS "productId", l."title" AS "title", l."netSales" AS "netSales"
+    FROM "OrderLine" l
+    WHERE l."shopId" = ${shopId} AND l."giftCard" = FALSE AND l."orderId" IN (SELECT "value" FROM json_each(${byAsOf[9]}))`, 5);
+  const [span] = await rows.all(Prisma.sql`
+    SELECT (SELECT o."processedAt" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."cancelledAt" IS NULL ORDER BY o."processedAt" LIMIT 1) AS "first",
+      (SELECT o."processedAt" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."cancelledAt" IS NULL ORDER BY o."processedAt" DESC LIMIT 1) AS "last"`);
+  return { byAsOf, later, tags, refunds, contacts: contactOrders, lines, span: { first: span.first, last: span.last } };
+}
+
+const parse = (texts: string[]) => texts.map((text) => JSON.parse(text) as unknown[]);
+
+/** The OrderScan (and, given `totals`, the ledger totals) of the aggregates' results; `asOf` and `contacts` as they were queried with. */
+export function orderScanFromAggregates(texts: OrderAggregateTexts, asOf: Date, contacts: ReadonlyMap<string, number>, totals?: LedgerTotals): OrderScan {
+  const asOfMs = asOf.getTime();
+  const [customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged,
+    firstKey, firstId, firstAt, channel, countryCode, discountCodes] = parse(texts.byAsOf);
   const n = customerIds.length;
   for (let c = 1; c < n; c++) {
     if (customerIds[c - 1] !== null && (customerIds[c] as string) <= (customerIds[c - 1] as string)) throw new Error("The order aggregates are not in customer order");
   }
   const index = new Map<string, number>();
   for (let c = 0; c < n; c++) if (customerIds[c] !== null) index.set(customerIds[c] as string, c);
+  const [tagCustomerIds, , tagLists] = parse(texts.tags);
   const tags = new Array<unknown>(n).fill(null);
   for (let i = 0; i < tagCustomerIds.length; i++) {
     const c = index.get(tagCustomerIds[i] as string);
     if (c !== undefined) tags[c] = tagLists[i];
   }
 
-  // Returned units and refunds per order, with the order's customer (guests' too: the ledger's refunds).
-  // CROSS JOIN keeps the refunds as the outer loop (SQLite's planner would scan every order: 1.3 s
-  // against 0.3 s at 1M orders / 98k refunded orders).
+  // Returned units of each customer's counted orders by asOf; refunds of every counted order (the ledger's).
   const returnedOrders = new Float64Array(n);
   const returnedItems = new Float64Array(n);
   let refunds = 0;
-  const [refundCustomer, refundAt, refundCancelled, refundUnits, refundAmount] = await rows.columns(Prisma.sql`
-    SELECT o."customerId" AS "customerId", o."processedAt" AS "processedAt", o."cancelledAt" IS NOT NULL AS "cancelled",
-      r."units" AS "units", r."refunded" AS "refunded"
-    FROM (SELECT r."orderId" AS "orderId", SUM(r."returnedItems") AS "units", SUM(r."merchandise" + r."shipping" + r."adjustments") AS "refunded"
-      FROM "Refund" r WHERE r."shopId" = ${shopId} GROUP BY r."orderId") r
-    CROSS JOIN "Order" o ON o."shopId" = ${shopId} AND o."id" = r."orderId"`, 5);
+  const [refundCustomer, refundAt, refundCancelled, refundUnits, refundAmount] = parse(texts.refunds);
   for (let i = 0; i < refundCustomer.length; i++) {
     if (bool(refundCancelled[i])) continue;
     refunds += num(refundAmount[i]);
@@ -117,14 +163,10 @@ export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, a
 
   // Service contacts of the orders processed by asOf, cancelled ones included (addOrderFacts).
   const serviceContacts = new Float64Array(n);
-  if (contacts.size) {
-    const [orderIds, contactCustomer, contactAt] = await rows.columns(Prisma.sql`
-      SELECT o."id" AS "id", o."customerId" AS "customerId", o."processedAt" AS "processedAt" FROM "Order" o
-      WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL AND o."id" IN (SELECT "value" FROM json_each(${JSON.stringify([...contacts.keys()])}))`, 3);
-    for (let i = 0; i < orderIds.length; i++) {
-      const c = index.get(contactCustomer[i] as string);
-      if (c !== undefined && instantMs(contactAt[i]) <= asOfMs) serviceContacts[c] += contacts.get(orderIds[i] as string) ?? 0;
-    }
+  const [orderIds, contactCustomer, contactAt] = parse(texts.contacts);
+  for (let i = 0; i < orderIds.length; i++) {
+    const c = index.get(contactCustomer[i] as string);
+    if (c !== undefined && instantMs(contactAt[i]) <= asOfMs) serviceContacts[c] += contacts.get(orderIds[i] as string) ?? 0;
   }
 
   const orderTotals = new Map<string, CustomerOrderTotals>();
@@ -140,11 +182,7 @@ export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, a
 
   // The first orders' top merchandise line.
   const product = new Map<string, TopLine>();
-  const [lineOrder, lineId, lineProduct, lineTitle, lineNet] = await rows.columns(Prisma.sql`
-    SELECT l."orderId" AS "orderId", l."id" AS "id", l."productId" AS "productId", l."title" AS "title", l."netSales" AS "netSales"
-    FROM "OrderLine" l
-    WHERE l."shopId" = ${shopId} AND l."giftCard" = FALSE
-      AND l."orderId" IN (SELECT "value" FROM json_each(${JSON.stringify(firsts.map((c) => firstId[c]))}))`, 5);
+  const [lineOrder, lineId, lineProduct, lineTitle, lineNet] = parse(texts.lines);
   for (let i = 0; i < lineOrder.length; i++) {
     pickTopLine(product, lineOrder[i] as string, {
       productId: (lineProduct[i] as string | null) ?? null, title: (lineTitle[i] as string | null) ?? null, netSales: num(lineNet[i]), lineId: lineId[i] as string,
@@ -162,9 +200,10 @@ export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, a
 
   if (totals) {
     // All time: the orders by asOf and after, guests included.
-    const ledger = emptyLedgerTotals();
+    const ledger: LedgerTotals = { ...totals, orders: 0, cancelledOrders: 0, guestOrders: 0, customers: 0, repeatCustomers: 0,
+      grossSales: 0, discounts: 0, netSales: 0, shippingCharged: 0, refunds };
     const countedByCustomer = new Map<string, number>();
-    for (const side of [[customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged], later]) {
+    for (const side of [[customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged], parse(texts.later)]) {
       const [ids, all, kept, gross, disc, , net, shipping] = side;
       for (let i = 0; i < ids.length; i++) {
         const k = num(kept[i]);
@@ -182,14 +221,17 @@ export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, a
       if (k >= 1) ledger.customers++;
       if (k >= 2) ledger.repeatCustomers++;
     }
-    const [span] = await rows.all(Prisma.sql`
-      SELECT (SELECT o."processedAt" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."cancelledAt" IS NULL ORDER BY o."processedAt" LIMIT 1) AS "first",
-        (SELECT o."processedAt" FROM "Order" o WHERE o."shopId" = ${shopId} AND o."cancelledAt" IS NULL ORDER BY o."processedAt" DESC LIMIT 1) AS "last"`);
-    Object.assign(totals, {
-      ...ledger, refunds,
-      firstOrderAt: span.first === null ? null : instantMs(span.first),
-      lastOrderAt: span.last === null ? null : instantMs(span.last),
-    } satisfies LedgerTotals);
+    const { first, last } = texts.span;
+    Object.assign(totals, ledger, {
+      firstOrderAt: first === null || first === undefined ? null : instantMs(first),
+      lastOrderAt: last === null || last === undefined ? null : instantMs(last),
+    });
   }
   return { orderTotals, acquisitions };
+}
+
+/** Both halves on this thread (the one-thread load). */
+export async function aggregateOrdersInSqlite(rows: RowSource, shopId: string, asOf: Date, contacts: ReadonlyMap<string, number>,
+  totals?: LedgerTotals): Promise<OrderScan> {
+  return orderScanFromAggregates(await queryOrderAggregates(rows, shopId, asOf, contacts), asOf, contacts, totals);
 }

@@ -1,20 +1,20 @@
 /**
- * Worker thread of the analytics load (`loadWithOrderWorker` in input.server.ts): scans the orders
- * (orderFacts) on a read-only connection of its own while the calling thread reads the value events;
+ * Worker thread of the analytics load (`loadWithOrderWorker` in input.server.ts): runs the order
+ * aggregates' queries (queryOrderAggregates) on a read-only connection of its own while the calling
+ * thread reads the value events;
  * for the refresh, it then fits the purchase model on the histories the calling thread built, and
  * projects it (ModelWorker in input.server.ts).
  *
  * Protocol: worker "ready" (its connection is open); main "pin" (sent while writes wait); worker
- * "pinned" (its snapshot is taken); main "scan"; worker "done" with the scan, or "failed". Then, for
+ * "pinned" (its snapshot is taken); main "scan"; worker "done" with the queries' results, or "failed". Then, for
  * the refresh: main "fit" with the histories (no reply: sent while the scan may still run, it is
  * handled after it), and "project" with the segment rows; worker "projected".
  * Commands are handled one after the other, in the order they came.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { PurchaseHistories } from "~/domain/clv";
-import {
-  emptyLedgerTotals, orderFacts, orderScanToWire, type OrderScanCommand, type OrderScanReply, type OrderScanRequest,
-} from "./input.server";
+import type { OrderScanCommand, OrderScanReply, OrderScanRequest } from "./input.server";
+import { queryOrderAggregates } from "./order-aggregates.server";
 import { computeProjections, fitAhead, type EarlyFit } from "./projections.server";
 import { openSqliteSnapshot } from "./rows.server";
 
@@ -31,10 +31,10 @@ try {
       post({ type: "pinned" });
     } else if (command === "scan") {
       const started = performance.now();
-      const totals = request.withTotals ? emptyLedgerTotals() : undefined;
       try {
-        const scan = await orderFacts(rows, request.shopId, new Date(request.asOfMs), request.contacts, undefined, totals);
-        post({ type: "done", scan: orderScanToWire(scan), totals: totals ?? null, ms: performance.now() - started });
+        // The queries only: the calling thread reads their results (orderScanFromAggregates) while it waits.
+        const aggregates = await queryOrderAggregates(rows, request.shopId, new Date(request.asOfMs), request.contacts);
+        post({ type: "done", aggregates, ms: performance.now() - started });
       } finally {
         rows.close();
       }

@@ -58,7 +58,16 @@ export function directSqliteFile(): string | null {
   return url.slice("file:".length).split("?")[0];
 }
 
-class DirectSource implements RowSource {
+/** The direct SQLite path's row source: also gives a result's columns as the JSON texts SQLite built. */
+export interface SqliteRowSource extends RowSource {
+  readonly kind: "sqlite-direct";
+  /** RowSource.columns before parsing: one JSON array text per column (a string crosses to another thread as one copy). */
+  columnTexts(query: Prisma.Sql, width: number): Promise<string[]>;
+}
+
+export const isSqliteDirect = (rows: RowSource): rows is SqliteRowSource => rows.kind === "sqlite-direct" && "columnTexts" in rows;
+
+class DirectSource implements SqliteRowSource {
   readonly kind = "sqlite-direct" as const;
   private handle: SqliteDatabase | null;
 
@@ -97,13 +106,16 @@ class DirectSource implements RowSource {
   }
 
   async columns(query: Prisma.Sql, width: number): Promise<unknown[][]> {
+    return (await this.columnTexts(query, width)).map((text) => JSON.parse(text) as unknown[]);
+  }
+
+  async columnTexts(query: Prisma.Sql, width: number): Promise<string[]> {
     if (!this.handle) throw new Error("RowSource is closed");
     const names = this.handle.prepare(query.sql).columns().map((column) => column.name);
     if (names.length !== width || new Set(names).size !== width) throw new Error(`columns() wants ${width} distinct column names, got ${names.join(", ")}`);
     // The aggregate takes the rows in the order the subquery gives them; callers whose order matters check it.
     const wrapped = `SELECT ${names.map((name) => `json_group_array("${name.replaceAll('"', '""')}")`).join(", ")} FROM (${query.sql})`;
-    const texts = this.handle.prepare(wrapped).raw(true).get(...query.values.map(bind)) as string[];
-    return texts.map((text) => JSON.parse(text) as unknown[]);
+    return this.handle.prepare(wrapped).raw(true).get(...query.values.map(bind)) as string[];
   }
 
   close(): void {
@@ -145,7 +157,7 @@ class PrismaSource implements RowSource {
 }
 
 /** A direct, read-only snapshot of the SQLite file `file` (see DirectSource); the caller must close() it. */
-export function openSqliteSnapshot(file: string): RowSource & { pin(): void } {
+export function openSqliteSnapshot(file: string): SqliteRowSource & { pin(): void } {
   return new DirectSource(file, true);
 }
 

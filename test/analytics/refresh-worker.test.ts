@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emptyLedgerTotals, loadAnalyticsInput, orderScanFromWire, type OrderScanReply, type OrderScanRequest } from "~/analytics/input.server";
+import { emptyLedgerTotals, loadAnalyticsInput, type OrderScanReply, type OrderScanRequest } from "~/analytics/input.server";
+import { orderScanFromAggregates } from "~/analytics/order-aggregates.server";
 import { directSqliteFile } from "~/analytics/rows.server";
 import { ModelFitError, purchaseHistories } from "~/domain/clv";
 import { fitAhead } from "~/analytics/projections.server";
@@ -99,7 +100,7 @@ describe("the refresh compute off the request thread", () => {
     const shop = (await getShop(db, DEMO_SHOP_DOMAIN))!;
     const { input: expected, orderTotals } = await loadAnalyticsInput(db, shop, { asOf: AS_OF, orderThread: "main" });
     const file = directSqliteFile()!;
-    const request: OrderScanRequest = { file, shopId: shop.id, asOfMs: AS_OF.getTime(), contacts: new Map(), withTotals: false };
+    const request: OrderScanRequest = { file, shopId: shop.id, asOfMs: AS_OF.getTime(), contacts: new Map() };
     const worker = new Worker(path.join(bundleDir, "order-scan.mjs"), { workerData: request });
     const replies: OrderScanReply[] = [];
     const next = () => new Promise<OrderScanReply>((resolve, reject) => {
@@ -114,7 +115,7 @@ describe("the refresh compute off the request thread", () => {
       worker.postMessage("scan");
       const done = await next();
       if (done.type !== "done") throw new Error(`worker said ${JSON.stringify(done)}`);
-      const scan = orderScanFromWire(done.scan);
+      const scan = orderScanFromAggregates(done.aggregates, AS_OF, new Map());
       expect(scan.acquisitions).toEqual(expected.acquisitions);
       expect(scan.orderTotals).toEqual(orderTotals);
       expect(scan.acquisitions.length).toBeGreaterThan(400);
