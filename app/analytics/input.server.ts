@@ -17,16 +17,17 @@
  *   app/costs/service.server.ts), cancelled orders counting for their contacts only. Added up as the
  *   rows stream by (an object and a Date per order measured ~5 s of CPU, garbage included, at 1M orders).
  *
- * How (1M orders, 250k customers in ~5 s on SQLite): four plain streaming selects from one consistent
- * view (rows.server.ts: a read-only SQLite connection in one read transaction, or `$queryRaw`
- * elsewhere): the value events in customer order; every customer order in customer order, from which
- * each customer's first order and newest tags are picked in code (the same rules as the SQL of a
- * window function, without a 1M-row sort and 750k correlated subqueries); returned units per order
- * (GROUP BY); the lines of the first orders only (IN lists). Every query filters by shop and is plain
- * SQL that PostgreSQL also runs (quoted identifiers, no SQLite-only functions). Dates come back as
- * text or Date and amounts as number or bigint: both are accepted. On SQLite the two big reads walk
- * covering indexes (ValueEvent_customer_scan_idx, Order_customer_scan_idx in prisma/schema.prisma):
- * measured at 1M orders, the refresh's load 13.1-14.4 s -> 10.9-12.2 s.
+ * How, from one consistent view (rows.server.ts: a read-only SQLite connection in one read
+ * transaction, or `$queryRaw` in one REPEATABLE READ transaction elsewhere), every query filtered by shop:
+ * - the value events in customer order, read as columns (RowSource.columns: on SQLite one JSON array
+ *   per column, ~1.6 s at 1M orders against ~3.6 s stepping the rows);
+ * - the order facts, two ways by the same rules: on the direct SQLite path for a whole shop, SQLite's
+ *   own aggregates (order-aggregates.server.ts: bare columns, not portable SQL); elsewhere (PostgreSQL,
+ *   and scoped loads of a few customers) the row scan below, portable SQL: every customer order in
+ *   customer order, each customer's first order and newest tags picked in code, returned units per
+ *   order (GROUP BY), the lines of the first orders only (IN lists). order-aggregates.test.ts compares them.
+ * Dates come back as text or Date and amounts as number or bigint: both are accepted. On SQLite the big
+ * reads walk covering indexes (ValueEvent_customer_scan_idx, Order_customer_scan_idx in prisma/schema.prisma).
  */
 import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
@@ -400,8 +401,8 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
   // Attributed through Prisma, as on the one-thread SQLite path (the attribution is not part of the snapshot there either).
   const contacts = await serviceContactsByOrder(db, shopId);
   const request: OrderScanRequest = { file, shopId, asOfMs: asOf.getTime(), contacts };
-  // The scan makes ~10M short-lived strings: a young generation of 96 MiB (V8's default is 16-32) keeps
-  // them from being promoted (measured: the worker's scan 9.4-13.1 s -> 8.4-11.5 s beside the events).
+  // A young generation of 96 MiB (V8's default is 16-32): measured when the worker stepped 1M order rows
+  // (its scan 9.4-13.1 s -> 8.4-11.5 s); kept for the fit and projections it now runs, not measured again.
   const worker = script.start({ workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
   const replies = messagesOf<OrderScanReply>(worker);
   const rows = openSqliteSnapshot(file);

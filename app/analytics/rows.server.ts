@@ -33,7 +33,9 @@ export interface RowSource {
    * The whole result as columns: one array of values per selected column (distinct names), in row
    * order. On the direct path SQLite builds each column as one JSON array (json_group_array over the
    * query) and JavaScript parses it: measured on 1.1M value events, ~0.3 us a value against ~2 us a
-   * row stepped through `each`. The result is held whole: for reads of a few million rows. `width`:
+   * row stepped through `each`. The result is held whole, and each column is one string there (V8 caps
+   * a string at ~512 MB: a column of 40-character ids reaches it near 12M rows): for reads of a few
+   * million rows. `width`:
    * how many columns the query selects (an empty result still gives that many arrays).
    */
   columns(query: Prisma.Sql, width: number): Promise<unknown[][]>;

@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { emptyLedgerTotals, loadAnalyticsInput } from "~/analytics/input.server";
+import { readProjections } from "~/analytics/projections.server";
+import { refreshAnalytics } from "~/analytics/snapshot.server";
 import { getShop } from "~/shops/shops.server";
+import { recomputeMargins } from "~/margins/recompute.server";
 import { resetDb } from "../support/db";
+import { ingestBodies } from "../support/ingest";
+import { orderBody } from "../support/orders";
 import { AS_OF, customer, seedAnalyticsStore, SHOP } from "./fixture";
 
 beforeAll(async () => {
@@ -72,5 +77,22 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("loadAnalyticsIn
     } finally {
       await bump(-100);
     }
+  });
+
+  it("fits the model in the worker; a model the history cannot identify comes back as the reason, not an error", async () => {
+    const result = await refreshAnalytics(db, SHOP, { asOf: AS_OF });
+    expect(result.readPath).toContain("model fitted and projected there");
+    expect(result.workerParts?.["model fit"]).toBeGreaterThan(0);
+    expect(await readProjections(db, SHOP)).toMatchObject({ status: "ready" });
+    // Three customers, none back: the fit is refused in the worker, and the payload says why.
+    const once = "once-only.myshopify.com";
+    await ingestBodies(once, [1, 2, 3].map((n) => orderBody({ id: 900 + n, customerId: 900 + n, processedAt: `2026-0${n}-10T15:00:00Z`,
+      lines: [{ id: 9000 + n, price: "40.00" }] })), { ianaTimezone: "America/New_York" });
+    await recomputeMargins(db, once, { asOf: AS_OF });
+    const refused = await refreshAnalytics(db, once, { asOf: AS_OF });
+    expect(refused.readPath).toContain("model fitted and projected there");
+    expect(await readProjections(db, once)).toMatchObject({
+      status: "unavailable", message: "all 3 customers have frequency 0: BG/NBD cannot be estimated without repeat purchases",
+    });
   });
 });
