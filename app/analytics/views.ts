@@ -8,7 +8,7 @@ import type {
   AnalyticsBase, CohortTable, CustomerFacts, CustomerSegmentKeys, FormulaView, LtvCacReport, MarketingSpend, OrderTotalsByCustomer, SegmentTable, SegmentThresholds,
 } from "~/domain/analytics";
 import {
-  buildCohortTable, buildCohortTablesByGroup, buildCustomerFacts, buildFormulaView, buildLtvCacReport, buildSegmentTable,
+  buildCohortTable, buildCohortTablesByGroup, buildCustomerFacts, buildFormulaView, buildLtvCacReports, buildSegmentTable,
   discountPresenceGroups, filterValueGroups, segmentKeysByCustomer, tagGroups,
 } from "~/domain/analytics";
 import { lifetimeColumns, shareCount } from "~/domain/analytics/behaviour";
@@ -148,12 +148,10 @@ export function computeViews(base: AnalyticsBase, customers: readonly CustomerFa
   const table = buildCohortTable(base);
   const segments = buildSegmentTable(customers, { thresholds: inputs.thresholds });
   const reports: Record<string, LtvCacReport> = {};
-  for (const horizon of LTV_CAC_HORIZONS) {
-    reports[horizon] = buildLtvCacReport(base, {
-      spend: inputs.spend, channelMapping: inputs.channelMapping, horizonMonths: horizon, currency,
-      vertical: inputs.vertical ?? undefined,
-    });
-  }
+  const byHorizon = buildLtvCacReports(base, {
+    spend: inputs.spend, channelMapping: inputs.channelMapping, currency, vertical: inputs.vertical ?? undefined,
+  }, LTV_CAC_HORIZONS);
+  LTV_CAC_HORIZONS.forEach((horizon, i) => (reports[horizon] = byHorizon[i]));
   const n = customers.length;
   const { revenue, margin } = lifetimeColumns(customers);
   revenue.sort();

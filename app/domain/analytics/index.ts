@@ -26,7 +26,7 @@ export {
   type SegmentDimension, type SegmentGroup, type SegmentRow, type SegmentTable,
 } from "./segments";
 export {
-  buildLtvCacReport, ltvCacRatio, type CacRow, type LtvCacOptions, type LtvCacReport, type LtvCacRow, type MarketingSpend,
+  buildLtvCacReport, buildLtvCacReports, ltvCacRatio, type CacRow, type LtvCacOptions, type LtvCacReport, type LtvCacRow, type MarketingSpend,
 } from "./ltv-cac";
 export { channelLabel } from "./channels";
 export { compareToVertical, findVertical, verdict, type BenchmarkVerdict, type StoreFigures, type VerticalComparison } from "./benchmarks";

@@ -160,7 +160,18 @@ function lineOf(tri: Triangles, groups: number[], from: number, to: number, spen
   };
 }
 
-export function buildLtvCacReport(base: AnalyticsBase, options: LtvCacOptions): LtvCacReport {
+/**
+ * The reports of one base at several horizons, in the order given: what buildLtvCacReport gives at
+ * each, with the cohort triangles (most of the cost: a pass over every event) built once per distinct
+ * size and channel grouping, where the pages' horizons (3-24 months) all share one.
+ */
+export function buildLtvCacReports(base: AnalyticsBase, options: Omit<LtvCacOptions, "horizonMonths">, horizons: readonly number[]): LtvCacReport[] {
+  const triangles = new Map<string, Triangles>();
+  return horizons.map((horizonMonths) => buildLtvCacReport(base, { ...options, horizonMonths }, triangles));
+}
+
+/** `triangles`: built triangles to share between reports of this base (buildLtvCacReports). */
+export function buildLtvCacReport(base: AnalyticsBase, options: LtvCacOptions, triangles?: Map<string, Triangles>): LtvCacReport {
   const horizon = options.horizonMonths;
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 240) throw new RangeError(`horizonMonths must be 1..240, got ${horizon}`);
   const mapping = options.channelMapping ?? {};
@@ -174,7 +185,11 @@ export function buildLtvCacReport(base: AnalyticsBase, options: LtvCacOptions): 
 
   const groupOf = new Int32Array(base.customerIds.length);
   base.facts.forEach((f, c) => { groupOf[c] = f ? channels.index.get(f.channel)! : unknownGroup; });
-  const tri = buildTriangles(base, groupOf, G + 1, Math.max(horizon, DEFAULT_MAX_MONTH + 1));
+  const columns = Math.max(horizon, DEFAULT_MAX_MONTH + 1);
+  // The triangles depend on the columns and on the channel grouping alone (groupOf follows channels.names).
+  const key = JSON.stringify([columns, channels.names]);
+  const tri = triangles?.get(key) ?? buildTriangles(base, groupOf, G + 1, columns);
+  triangles?.set(key, tri);
 
   const spend = new Map<number, number>(); // key: month * (G + 1) + channel; present = a row names it
   const channelsWithSpend = new Set<number>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LtvCacOptions, MarketingSpend } from "~/domain/analytics";
-import { buildLtvCacReport, compareToVertical, prepareAnalytics } from "~/domain/analytics";
+import { buildLtvCacReport, buildLtvCacReports, compareToVertical, prepareAnalytics } from "~/domain/analytics";
 import { ACQUISITIONS, AS_OF, CANCELLED, EVENTS, TZ } from "./store";
 
 /**
@@ -94,6 +94,18 @@ describe("LTV:CAC at a horizon, side by side, with payback", () => {
     const free = buildLtvCacReport(base, { spend: [{ month: "2025-01", channel: "instagram", amount: 0 }], horizonMonths: 3, currency: "USD" });
     expect(free.rows.find((r) => r.channel === "instagram")).toMatchObject({ spendKnown: true, cac: 0, cmLtvToCac: null });
     expect(free.rows.find((r) => r.channel === "web")).toMatchObject({ spendKnown: false, cac: null });
+  });
+});
+
+describe("reports at several horizons", () => {
+  it("equal the one-horizon reports at each horizon, in the order given", () => {
+    const { horizonMonths: _, ...shared } = options;
+    const horizons = [3, 6, 12, 24, 36, 1];
+    const reports = buildLtvCacReports(base, shared, horizons);
+    expect(reports).toEqual(horizons.map((horizonMonths) => buildLtvCacReport(base, { ...shared, horizonMonths })));
+    expect(reports.map((r) => r.horizonMonths)).toEqual(horizons);
+    // Different horizons, different figures: the sharing did not make them one report.
+    expect(reports[0].rows[0]).not.toEqual(reports[3].rows[0]);
   });
 });
 
