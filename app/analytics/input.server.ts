@@ -42,8 +42,10 @@ import { bool, num } from "~/lib/sql-values";
 import type { Worker } from "node:worker_threads";
 import { workerScript, type WorkerScript } from "~/lib/worker-threads.server";
 import {
-  aggregateOrdersInSqlite, firstDiscountCodeOf, orderScanFromAggregates, pickTopLine, tagsOf, type OrderAggregateTexts,
+  aggregateOrdersInSqlite, firstDiscountCodeOf, orderScanFromAggregates, pickTopLine, tagsOf, type LedgerTotals, type OrderAggregateTexts, type TopLine,
 } from "./order-aggregates.server";
+
+export { emptyLedgerTotals, type LedgerTotals } from "./order-aggregates.server";
 import { directSqliteFile, instantMs, isSqliteDirect, openSqliteSnapshot, type Reader, type RowSource, whileWritesWait, withRowSnapshot } from "./rows.server";
 
 /** Restricts a read to some customers (drill-downs, one customer's card). */
@@ -240,7 +242,7 @@ export async function scanOrders(rows: RowSource, shopId: string, asOf: Date, co
   flush();
 
   // The first orders' top merchandise line.
-  const product = new Map<string, Parameters<typeof pickTopLine>[2]>();
+  const product = new Map<string, TopLine>();
   const firstIds = firsts.map((f) => f.id);
   for (let start = 0; start < firstIds.length; start += IDS_PER_IN_LIST) {
     const ids = firstIds.slice(start, start + IDS_PER_IN_LIST);
@@ -278,32 +280,6 @@ export async function readAcquisitionFacts(db: Reader, shopId: string, asOf: Dat
   return (await withRowSnapshot(db, async (rows, reader) =>
     orderFacts(rows, shopId, asOf, await serviceContactsByOrder(reader, shopId), scope))).acquisitions;
 }
-
-/**
- * Store totals of the ledger, gathered from the same order scan when asked for (whole-shop loads):
- * the Overview's figures, with its definitions (app/analytics/overview.server.ts): counted orders are
- * the non-cancelled ones, guests included; refunds are those of counted orders; customers have at
- * least one counted order, repeat customers two.
- */
-export interface LedgerTotals {
-  orders: number;
-  cancelledOrders: number;
-  guestOrders: number;
-  customers: number;
-  repeatCustomers: number;
-  grossSales: number;
-  discounts: number;
-  netSales: number;
-  shippingCharged: number;
-  refunds: number;
-  firstOrderAt: number | null;
-  lastOrderAt: number | null;
-}
-
-export const emptyLedgerTotals = (): LedgerTotals => ({
-  orders: 0, cancelledOrders: 0, guestOrders: 0, customers: 0, repeatCustomers: 0, grossSales: 0, discounts: 0, netSales: 0,
-  shippingCharged: 0, refunds: 0, firstOrderAt: null, lastOrderAt: null,
-});
 
 /** What scanOrders gives: each customer's order totals and acquisition facts. */
 export interface OrderScan {

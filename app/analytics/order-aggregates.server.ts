@@ -25,7 +25,7 @@ import type { CustomerOrderTotals } from "~/domain/analytics";
 import type { AcquisitionFacts } from "~/domain/value-events";
 import { bool, num } from "~/lib/sql-values";
 import { instantMs, isSqliteDirect, type RowSource } from "./rows.server";
-import type { LedgerTotals, OrderScan } from "./input.server";
+import type { OrderScan } from "./input.server";
 
 /** The first of a comma-separated list of discount codes, or null. */
 export const firstDiscountCodeOf = (list: unknown): string | null => {
@@ -38,7 +38,33 @@ export const firstDiscountCodeOf = (list: unknown): string | null => {
 export const tagsOf = (value: unknown): string[] =>
   typeof value === "string" && value !== "" ? value.split(",").map((tag) => tag.trim()).filter((tag) => tag !== "") : [];
 
-interface TopLine {
+/**
+ * Store totals of the ledger, gathered with the order facts when asked for (whole-shop loads), by either scan:
+ * the Overview's figures, with its definitions (app/analytics/overview.server.ts): counted orders are
+ * the non-cancelled ones, guests included; refunds are those of counted orders; customers have at
+ * least one counted order, repeat customers two.
+ */
+export interface LedgerTotals {
+  orders: number;
+  cancelledOrders: number;
+  guestOrders: number;
+  customers: number;
+  repeatCustomers: number;
+  grossSales: number;
+  discounts: number;
+  netSales: number;
+  shippingCharged: number;
+  refunds: number;
+  firstOrderAt: number | null;
+  lastOrderAt: number | null;
+}
+
+export const emptyLedgerTotals = (): LedgerTotals => ({
+  orders: 0, cancelledOrders: 0, guestOrders: 0, customers: 0, repeatCustomers: 0, grossSales: 0, discounts: 0, netSales: 0,
+  shippingCharged: 0, refunds: 0, firstOrderAt: null, lastOrderAt: null,
+});
+
+export interface TopLine {
   productId: string | null;
   title: string | null;
   netSales: number;
@@ -203,8 +229,7 @@ export function orderScanFromAggregates(texts: OrderAggregateTexts, asOf: Date, 
 
   if (totals) {
     // All time: the orders by asOf and after, guests included.
-    const ledger: LedgerTotals = { ...totals, orders: 0, cancelledOrders: 0, guestOrders: 0, customers: 0, repeatCustomers: 0,
-      grossSales: 0, discounts: 0, netSales: 0, shippingCharged: 0, refunds };
+    const ledger = { ...emptyLedgerTotals(), refunds };
     const countedByCustomer = new Map<string, number>();
     for (const side of [[customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged], parse(texts.later)]) {
       const [ids, all, kept, gross, disc, , net, shipping] = side;

@@ -12,7 +12,7 @@
  * Commands are handled one after the other, in the order they came.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { PurchaseHistories } from "~/domain/clv";
+import type { CohortProjectionInput, PurchaseHistories } from "~/domain/clv";
 import type { OrderScanCommand, OrderScanReply, OrderScanRequest } from "./input.server";
 import { queryOrderAggregates } from "./order-aggregates.server";
 import { computeProjections, fitAhead, type EarlyFit } from "./projections.server";
@@ -24,7 +24,7 @@ const post = (reply: OrderScanReply) => port.postMessage(reply);
 
 try {
   const rows = openSqliteSnapshot(request.file);
-  let model: { histories: PurchaseHistories; timeZone: string; fit: EarlyFit } | null = null;
+  let model: { histories: PurchaseHistories; input: CohortProjectionInput; fit: EarlyFit } | null = null;
   const handle = async (command: OrderScanCommand) => {
     if (command === "pin") {
       rows.pin();
@@ -40,14 +40,14 @@ try {
       }
     } else if (command.type === "fit") {
       const { histories, timeZone } = command;
-      // A model that cannot be fitted is kept as the fit's error: the projections payload says why.
-      const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
-      model = { histories, timeZone, fit: fitAhead(input, histories) };
+      // The histories stand for the events (none are sent). A model that cannot be fitted is kept as
+      // the fit's error: the projections payload says why.
+      const input: CohortProjectionInput = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
+      model = { histories, input, fit: fitAhead(input, histories) };
     } else {
       if (!model) throw new Error("The order scan worker was asked to project before it was sent the histories");
       const started = performance.now();
-      const { histories, timeZone, fit } = model;
-      const input = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
+      const { histories, input, fit } = model;
       const payload = computeProjections(input, request.shopId, command.segments, histories, fit);
       post({ type: "projected", payload, projectMs: performance.now() - started, fitMs: fit.ms });
     }
