@@ -70,7 +70,7 @@ function serverEnv(port: number, url: string, worker: Layout): NodeJS.ProcessEnv
 
 /** The queue worker as its own process (app/queue/worker-process.ts), for the "separate" layout. */
 async function startWorkerProcess(port: number, url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "app/queue/worker-process.ts")], {
+  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(ROOT, "app/queue/worker-process.ts")], {
     cwd: ROOT,
     env: { ...serverEnv(port, url, "in-process"), NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],

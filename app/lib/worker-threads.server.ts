@@ -32,14 +32,16 @@ const exists = (url: URL) => url.protocol === "file:" && existsSync(fileURLToPat
 /**
  * The process's Node options for a worker (which inherits them by default), without those that only
  * make sense for the main script: a process started with `node --input-type=module -e <code>` (as the
- * benchmarks start the server) would otherwise fail every worker with ERR_INPUT_TYPE_NOT_ALLOWED.
+ * benchmarks start the server) would otherwise fail every worker with ERR_INPUT_TYPE_NOT_ALLOWED; nor
+ * --max-semi-space-size, which a worker refuses (ERR_WORKER_INVALID_EXEC_ARGV: its heap is set by
+ * `resourceLimits`).
  */
 export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-e" || arg === "--eval" || arg === "-p" || arg === "--print") i++; // and its code
-    else if (!/^(--input-type|--eval|--print)(=|$)/.test(arg)) kept.push(arg);
+    else if (!/^(--input-type|--eval|--print|--max-semi-space-size)(=|$)/.test(arg)) kept.push(arg);
   }
   return kept;
 }

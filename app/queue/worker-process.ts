@@ -1,6 +1,7 @@
 /**
- * A queue worker as its own process: `npx tsx app/queue/worker-process.ts` (DATABASE_URL and the
- * Shopify settings as for the app). With several app instances, or when background work (margin
+ * A queue worker as its own process: `npx tsx --max-semi-space-size=64 app/queue/worker-process.ts`
+ * (DATABASE_URL and the Shopify settings as for the app; the flag sizes this thread's young generation
+ * as JOB_THREAD_RESOURCE_LIMITS sizes the web process's job thread). With several app instances, or when background work (margin
  * recomputes, backfills) should not share an event loop with webhook answers, run the web processes
  * with JOB_WORKER=off and one or more of these beside them; they share the queue safely (database-side
  * claims, leases). SIGTERM/SIGINT stop it after the jobs in hand.

@@ -8,6 +8,10 @@ describe("workerExecArgv", () => {
     expect(workerExecArgv(["--print=1", "--cpu-prof"])).toEqual(["--cpu-prof"]);
     expect(workerExecArgv([])).toEqual([]);
   });
+
+  it("leaves out --max-semi-space-size=N, which a worker refuses (its heap is set by resourceLimits)", () => {
+    expect(workerExecArgv(["--max-semi-space-size=64", "--import", "tsx", "--max-old-space-size=4096"])).toEqual(["--import", "tsx", "--max-old-space-size=4096"]);
+  });
 });
 
 describe("workerScript", () => {
