@@ -36,9 +36,9 @@ import type { AnalyticsInput, CustomerFacts, CustomerFlagSet, CustomerOrderTotal
 import type { PurchaseHistories, SegmentRowsByHistory } from "~/domain/clv";
 import type { ProjectionsPayload } from "./projections.server";
 import { addOrderFacts, buildCustomerFacts, emptyOrderTotals, prepareAnalytics } from "~/domain/analytics";
-import type { AcquisitionFacts, ValueEvent } from "~/domain/value-events";
+import { EVENT_ORDER, EVENT_REFUND, type AcquisitionFacts, type ValueEventColumns } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
-import { bool, num } from "~/lib/sql-values";
+import { num } from "~/lib/sql-values";
 import type { Worker } from "node:worker_threads";
 import { workerScript, type WorkerScript } from "~/lib/worker-threads.server";
 import {
@@ -75,15 +75,22 @@ function customerCondition(column: Prisma.Sql, shopId: string, scope: CustomerSc
 }
 
 export async function valueEventsFrom(rows: RowSource, shopId: string, scope?: CustomerScope):
-  Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string> }> {
-  // As columns (RowSource.columns): at 1M orders ~1.6 s against ~3.6 s stepping the rows one by one.
-  const [customers, orders, seqs, ats, revenue, grossMargin, contributionMargin, purchases] = await rows.columns(Prisma.sql`
-    SELECT "customerId", "orderId", "seq", "at", "revenue", "grossMargin", "contributionMargin", "countsAsPurchase"
+  Promise<{ events: ValueEventColumns; cancelledOrderIds: Set<string> }> {
+  // As columns (RowSource.columns: at 1M orders ~1.6 s against ~3.6 s stepping the rows one by one),
+  // kept as columns (ValueEventColumns: no object or Date per event). seq 0 is the order's event, 1..
+  // its refunds' (the margin recompute writes them so); the kind is read as one small number.
+  const [customers, orders, kinds, ats, revenue, grossMargin, contributionMargin] = await rows.columns(Prisma.sql`
+    SELECT "customerId", "orderId",
+      CASE WHEN "seq" <> 0 THEN 1 WHEN "countsAsPurchase" THEN 0 ELSE 2 END AS "kind",
+      "at", "revenue", "grossMargin", "contributionMargin"
     FROM "ValueEvent"
     WHERE "shopId" = ${shopId} ${customerCondition(Prisma.sql`"customerId"`, shopId, scope)}
-    ORDER BY "customerId", "at", "orderId", "seq"`, 8);
+    ORDER BY "customerId", "at", "orderId", "seq"`, 7);
   const n = customers.length;
-  const events = new Array<ValueEvent>(n);
+  const events = {
+    length: n, customerId: new Array<string | null>(n), orderId: orders as string[], kind: new Uint8Array(n), atMs: new Float64Array(n),
+    revenue: new Float64Array(n), grossMargin: new Float64Array(n), contributionMargin: new Float64Array(n),
+  };
   const cancelledOrderIds = new Set<string>();
   let inOrder = true;
   let customer: string | null = null;
@@ -91,42 +98,62 @@ export async function valueEventsFrom(rows: RowSource, shopId: string, scope?: C
     // One string per customer (the parsed column holds a copy per event).
     const id = customers[i] as string | null;
     if (id !== customer) customer = id;
-    // seq 0 is the order's event, 1.. its refunds' (the margin recompute writes them so), and every
-    // column read is in the covering index.
-    const seq = num(seqs[i]);
-    const kind = seq === 0 ? "order" : "refund";
-    const orderId = orders[i] as string;
-    if (kind === "order" && !bool(purchases[i])) cancelledOrderIds.add(orderId);
-    const event: ValueEvent = {
-      customerId: customer, orderId, kind, at: new Date(instantMs(ats[i])),
-      revenue: num(revenue[i]), grossMargin: num(grossMargin[i]), contributionMargin: num(contributionMargin[i]),
-    };
-    if (i > 0 && inOrder && compareEvents(events[i - 1], num(seqs[i - 1]), event, seq) > 0) inOrder = false;
-    events[i] = event;
+    events.customerId[i] = customer;
+    const kind = num(kinds[i]);
+    events.kind[i] = kind === KIND_REFUND_ROW ? EVENT_REFUND : EVENT_ORDER;
+    if (kind === KIND_CANCELLED_ROW) cancelledOrderIds.add(orders[i] as string);
+    events.atMs[i] = instantMs(ats[i]);
+    events.revenue[i] = num(revenue[i]);
+    events.grossMargin[i] = num(grossMargin[i]);
+    events.contributionMargin[i] = num(contributionMargin[i]);
+    if (i > 0 && inOrder && compareEventRows(events, i - 1, i) > 0) inOrder = false;
   }
   // The order is the query's; were it ever lost on the way (json_group_array takes the subquery's rows as
   // they come), sorting here restores it. SQL sorts NULL customer ids first on SQLite and last on
   // PostgreSQL: either is fine for prepareAnalytics.
-  if (!inOrder) {
-    const seqOf = new Map(events.map((e, i) => [e, num(seqs[i])]));
-    const nullsFirst = (a: ValueEvent, b: ValueEvent) => (a.customerId === null ? 0 : 1) - (b.customerId === null ? 0 : 1);
-    events.sort((a, b) => nullsFirst(a, b) || compareEvents(a, seqOf.get(a)!, b, seqOf.get(b)!));
-  }
-  return { events, cancelledOrderIds };
+  return { events: inOrder ? events : sortedEvents(events), cancelledOrderIds };
 }
 
-/** The event read's order: customer, time, order id, sequence (a null customer, first or last, ties with any). */
-function compareEvents(a: ValueEvent, aSeq: number, b: ValueEvent, bSeq: number): number {
-  if (a.customerId !== b.customerId) {
-    if (a.customerId === null || b.customerId === null) return 0; // either end is fine
-    return a.customerId < b.customerId ? -1 : 1;
+/** The kind column of the event read (its CASE): 0 a counted order's event, 1 a refund's, 2 a cancelled order's. */
+const KIND_REFUND_ROW = 1;
+const KIND_CANCELLED_ROW = 2;
+
+/**
+ * The event read's order: customer, time, order id (a null customer, first or last, ties with any).
+ * Two events of one order at one instant (an order and its refund) may come either way: nothing
+ * downstream tells them apart by position.
+ */
+function compareEventRows(events: ValueEventColumns, a: number, b: number): number {
+  const ca = events.customerId[a];
+  const cb = events.customerId[b];
+  if (ca !== cb) {
+    if (ca === null || cb === null) return 0; // either end is fine
+    return ca < cb ? -1 : 1;
   }
-  return a.at.getTime() - b.at.getTime() || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0) || aSeq - bSeq;
+  const oa = events.orderId[a];
+  const ob = events.orderId[b];
+  return events.atMs[a] - events.atMs[b] || (oa < ob ? -1 : oa > ob ? 1 : 0);
+}
+
+/** The columns reordered by compareEventRows (null customers first), a stable sort. */
+function sortedEvents(events: ValueEventColumns): ValueEventColumns {
+  const nullsFirst = (a: number, b: number) => (events.customerId[a] === null ? 0 : 1) - (events.customerId[b] === null ? 0 : 1);
+  const order = Array.from({ length: events.length }, (_, i) => i).sort((a, b) => nullsFirst(a, b) || compareEventRows(events, a, b) || a - b);
+  const pick = <T extends Float64Array | Uint8Array>(column: T): T => {
+    const out = new (column.constructor as new (n: number) => T)(order.length);
+    order.forEach((from, to) => (out[to] = column[from]));
+    return out;
+  };
+  return {
+    length: events.length, customerId: order.map((i) => events.customerId[i]), orderId: order.map((i) => events.orderId[i]),
+    kind: pick(events.kind), atMs: pick(events.atMs), revenue: pick(events.revenue), grossMargin: pick(events.grossMargin),
+    contributionMargin: pick(events.contributionMargin),
+  };
 }
 
 /** Value events by asOf? No: all events (prepareAnalytics drops later ones and counts them). */
 export async function readValueEvents(db: Reader, shopId: string, scope?: CustomerScope):
-  Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string> }> {
+  Promise<{ events: ValueEventColumns; cancelledOrderIds: Set<string> }> {
   return withRowSnapshot(db, (rows) => valueEventsFrom(rows, shopId, scope));
 }
 
@@ -311,7 +338,7 @@ export interface LoadOptions {
    * order-scan worker kept for the model (keepWorkerForModel, worker path only): the refresh sends it
    * the histories to fit once its scan is done.
    */
-  withEvents?: (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, model?: ModelWorker) => void;
+  withEvents?: (events: ValueEventColumns, cancelledOrderIds: ReadonlySet<string>, model?: ModelWorker) => void;
   /**
    * Keep the order-scan worker after the load to fit and project the purchase model there (ModelWorker).
    * Only on the worker path: the load's `model` is set then, and the caller must close it.
@@ -373,7 +400,7 @@ const ORDER_SCAN_WORKER = new URL("./order-scan.worker.ts", import.meta.url);
 /** The event read here and the order scan in a worker, on snapshots of one state (see loadAnalyticsInput). */
 async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: string, script: WorkerScript,
   options: Pick<LoadOptions, "timings" | "totals" | "afterPin" | "withEvents" | "keepWorkerForModel">):
-  Promise<{ events: ValueEvent[]; cancelledOrderIds: Set<string>; model?: ModelWorker } & OrderScan> {
+  Promise<{ events: ValueEventColumns; cancelledOrderIds: Set<string>; model?: ModelWorker } & OrderScan> {
   // Attributed through Prisma, as on the one-thread SQLite path (the attribution is not part of the snapshot there either).
   const contacts = await serviceContactsByOrder(db, shopId);
   const request: OrderScanRequest = { file, shopId, asOfMs: asOf.getTime(), contacts };

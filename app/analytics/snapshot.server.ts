@@ -20,7 +20,7 @@ import { customerFlags } from "~/domain/analytics";
 import { ranker } from "~/domain/analytics/behaviour";
 import { moneyFormatter } from "~/domain/analytics/text";
 import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
-import type { ValueEvent } from "~/domain/value-events";
+import type { ValueEventColumns } from "~/domain/value-events";
 import { log } from "~/lib/log.server";
 import { Prisma } from "~/generated/prisma/client";
 import { enqueue, registerJobHandler } from "~/queue/queue.server";
@@ -195,7 +195,7 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     // kept for the model (its projections follow there, beside the views), else here, now.
     let fit: EarlyFit | undefined;
     let fitMs: number | undefined;
-    const withEvents = (events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, model?: ModelWorker) => {
+    const withEvents = (events: ValueEventColumns, cancelledOrderIds: ReadonlySet<string>, model?: ModelWorker) => {
       const t = performance.now();
       histories = purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone);
       historiesMs = performance.now() - t;

@@ -9,11 +9,11 @@ import { readProjections, type ProjectionsPayload } from "~/analytics/projection
 import type { Db } from "~/db.server";
 import type { CustomerActivity } from "~/domain/analytics";
 import { customerActivity, dayNumberFunction, dayString, purchaseHistories, type PurchaseHistories } from "~/domain/clv";
-import type { ValueEvent } from "~/domain/value-events";
+import type { ValueEventLog } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
 
 export async function activityOf(
-  db: Db, shop: ShopSettings, events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, now = new Date(),
+  db: Db, shop: ShopSettings, events: ValueEventLog, cancelledOrderIds: ReadonlySet<string>, now = new Date(),
 ): Promise<ReadonlyMap<string, CustomerActivity> | undefined> {
   return activityUnder(await readProjections(db, shop.id), shop, events, cancelledOrderIds, now);
 }
@@ -23,7 +23,7 @@ export async function activityOf(
  * the events' purchase histories when the caller has them (the refresh builds them once for the model too).
  */
 export function activityUnder(
-  projections: ProjectionsPayload | null, shop: Pick<ShopSettings, "ianaTimezone">, events: readonly ValueEvent[],
+  projections: ProjectionsPayload | null, shop: Pick<ShopSettings, "ianaTimezone">, events: ValueEventLog,
   cancelledOrderIds: ReadonlySet<string>, now = new Date(), histories?: PurchaseHistories,
 ): ReadonlyMap<string, CustomerActivity> | undefined {
   if (projections?.status !== "ready") return undefined;

@@ -79,7 +79,7 @@ export default async function run(args: string[], out: (line: string) => void = 
     const result = backtest(purchases, options);
     const ms = performance.now() - started;
     const money = (minor: number) => `${(minor / 10 ** shop.currencyDigits).toFixed(2)} ${shop.currency}`;
-    const totals = events.reduce((t, e) => ({ revenue: t.revenue + e.revenue, cm: t.cm + e.contributionMargin }), { revenue: 0, cm: 0 });
+    const totals = { revenue: events.revenue.reduce((a, b) => a + b, 0), cm: events.contributionMargin.reduce((a, b) => a + b, 0) };
 
     out(`Backtest of BG/NBD x Gamma-Gamma (contribution margin) on ${shop.id}`);
     out(`ledger: ${events.length} value events, ${purchases.length} customer purchases (orders), net revenue ${money(totals.revenue)}, contribution margin ${money(totals.cm)}`);

@@ -9,6 +9,7 @@ import { resetDb } from "../support/db";
 import { ingestBodies } from "../support/ingest";
 import { orderBody } from "../support/orders";
 import { AS_OF, customer, seedAnalyticsStore, SHOP } from "./fixture";
+import { valueEventList } from "~/domain/value-events";
 
 beforeAll(async () => {
   await resetDb();
@@ -19,8 +20,9 @@ describe("loadAnalyticsInput", () => {
   it("reads value events, acquisition facts, cancelled orders and each customer's order totals", async () => {
     const shop = (await getShop(db, SHOP))!;
     const { input, orderTotals } = await loadAnalyticsInput(db, shop, { asOf: AS_OF });
-    expect(input.events.map((e) => [e.customerId, e.orderId.replace("gid://shopify/Order/", ""), e.kind, e.contributionMargin])).toContainEqual([customer(2), "3", "refund", -3600]);
-    expect(input.events.filter((e) => e.customerId === customer(1)).map((e) => e.orderId)).toEqual(["gid://shopify/Order/1", "gid://shopify/Order/2"]);
+    const events = valueEventList(input.events);
+    expect(events.map((e) => [e.customerId, e.orderId.replace("gid://shopify/Order/", ""), e.kind, e.contributionMargin])).toContainEqual([customer(2), "3", "refund", -3600]);
+    expect(events.filter((e) => e.customerId === customer(1)).map((e) => e.orderId)).toEqual(["gid://shopify/Order/1", "gid://shopify/Order/2"]);
     expect([...input.cancelledOrderIds].sort()).toEqual(["gid://shopify/Order/5", "gid://shopify/Order/6"]);
     expect(input.acquisitions.find((a) => a.customerId === customer(1))).toMatchObject({
       firstOrderId: "gid://shopify/Order/1", channel: "web", countryCode: "US", firstDiscountCode: null,
@@ -66,7 +68,7 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("loadAnalyticsIn
       db.$executeRaw`UPDATE "Order" SET "grossSales" = "grossSales" + ${by} WHERE "shopId" = ${SHOP} AND "id" = ${order}`,
       db.$executeRaw`UPDATE "ValueEvent" SET "contributionMargin" = "contributionMargin" + ${by} WHERE "shopId" = ${SHOP} AND "orderId" = ${order}`,
     ]);
-    const cm = (load: Awaited<ReturnType<typeof loadAnalyticsInput>>) => load.input.events.find((e) => e.orderId === order)!.contributionMargin;
+    const cm = (load: Awaited<ReturnType<typeof loadAnalyticsInput>>) => valueEventList(load.input.events).find((e) => e.orderId === order)!.contributionMargin;
     try {
       const load = await loadAnalyticsInput(db, shop, { asOf: AS_OF, afterPin: async () => void (await bump(100)) });
       expect(load.orderTotals.get(customer(1))!.grossSales).toBe(15000);

@@ -24,6 +24,7 @@ import { recomputeMargins } from "~/margins/recompute.server";
 import { getShop } from "~/shops/shops.server";
 import { buildWorkers } from "../../scripts/build-workers.mjs";
 import { resetDb } from "../support/db";
+import { valueEventList } from "~/domain/value-events";
 
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 let input: RefreshComputeInput;
@@ -88,7 +89,7 @@ describe("the refresh compute off the request thread", () => {
     expect("fit" in fit).toBe(true);
     expect(figures(await computeRefresh({ ...input, histories, fit }))).toEqual(figures(here));
     // A fit that failed ahead: the projections say why, as when the fit fails in place.
-    const one = input.input.events.filter((event) => event.customerId !== null).slice(0, 1);
+    const one = valueEventList(input.input.events).filter((event) => event.customerId !== null).slice(0, 1);
     const refused = fitAhead({ ...input.input, events: one }, purchaseHistories(one, input.input.cancelledOrderIds, input.input.timeZone));
     expect("error" in refused && refused.error).toBeInstanceOf(ModelFitError);
     const withRefusal = await computeRefresh({ ...input, histories, fit: { error: new ModelFitError("not-identified", "too little history"), ms: 0 } });

@@ -15,8 +15,9 @@
  * - Acquisition facts are joined by customer id for filters and segments; the acquisition month
  *   itself comes from the events, so cohorts and order counts agree.
  */
-import type { AcquisitionFacts, ValueEvent } from "../value-events";
-import { cachedMonthOfDay, localDayFunction } from "./calendar";
+import { localDayOfMsFunction } from "../time/local-day";
+import { EVENT_REFUND, EVENT_UNKNOWN, valueEventColumns, type AcquisitionFacts, type ValueEventColumns, type ValueEventLog } from "../value-events";
+import { cachedMonthOfDay } from "./calendar";
 
 export const KIND_PURCHASE = 1;
 export const KIND_CANCELLED_ORDER = 2;
@@ -31,7 +32,8 @@ export interface Totals {
 }
 
 export interface AnalyticsInput {
-  events: readonly ValueEvent[];
+  /** Objects or columns (the load's form at scale): see ValueEventColumns. */
+  events: ValueEventLog;
   acquisitions: readonly AcquisitionFacts[];
   /** The shop's IANA time zone: days and months are the shop's local calendar. */
   timeZone: string;
@@ -88,7 +90,8 @@ export interface CohortBase {
 }
 
 export interface AnalyticsBase extends CohortBase {
-  readonly events: readonly ValueEvent[];
+  /** The input's events as columns. */
+  readonly events: ValueEventColumns;
   /** Customers with a purchase, by dense index (order of first appearance in the events). */
   readonly customerIds: readonly string[];
   readonly facts: readonly (AcquisitionFacts | null)[];
@@ -102,22 +105,24 @@ export interface AnalyticsBase extends CohortBase {
   indexOf(customerId: string): number;
 }
 
-function checkEvent(e: ValueEvent, i: number): number {
-  const ms = e.at instanceof Date ? e.at.getTime() : NaN;
-  if (Number.isNaN(ms)) throw new RangeError(`event ${i} (${e.orderId}): invalid date`);
-  if (!Number.isSafeInteger(e.revenue) || !Number.isSafeInteger(e.grossMargin) || !Number.isSafeInteger(e.contributionMargin)) {
-    throw new RangeError(`event ${i} (${e.orderId}): amounts must be whole minor units`);
+function checkEvent(events: ValueEventColumns, i: number): number {
+  const ms = events.atMs[i];
+  if (Number.isNaN(ms)) throw new RangeError(`event ${i} (${events.orderId[i]}): invalid date`);
+  if (!Number.isSafeInteger(events.revenue[i]) || !Number.isSafeInteger(events.grossMargin[i]) || !Number.isSafeInteger(events.contributionMargin[i])) {
+    throw new RangeError(`event ${i} (${events.orderId[i]}): amounts must be whole minor units`);
   }
-  if (e.kind !== "order" && e.kind !== "refund") throw new RangeError(`event ${i} (${e.orderId}): unknown kind`);
+  if (events.kind[i] === EVENT_UNKNOWN) throw new RangeError(`event ${i} (${events.orderId[i]}): unknown kind`);
   return ms;
 }
 
 export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
-  const { events, cancelledOrderIds } = input;
+  const { cancelledOrderIds } = input;
+  const events = valueEventColumns(input.events);
+  const { customerId: customerOf, orderId, kind: kindOf, atMs } = events;
   const asOfMs = input.asOf.getTime();
   if (Number.isNaN(asOfMs)) throw new RangeError("asOf is not a valid date");
-  const toDay = localDayFunction(input.timeZone);
-  const asOfDay = toDay(input.asOf);
+  const toDay = localDayOfMsFunction(input.timeZone);
+  const asOfDay = toDay(asOfMs);
   const n = events.length;
 
   // Pass 1: validate, drop late and guest events, intern customer ids, find each first purchase.
@@ -133,32 +138,32 @@ export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
   let lastId: string | null = null;
   let lastIndex = -1;
   for (let i = 0; i < n; i++) {
-    const e = events[i];
-    const ms = checkEvent(e, i);
+    const ms = checkEvent(events, i);
     if (ms > asOfMs) {
       eventsAfterAsOf++;
       continue;
     }
-    const k = e.kind === "refund" ? KIND_REFUND
-      : e.revenue === 0 && cancelledOrderIds.has(e.orderId) ? KIND_CANCELLED_ORDER : KIND_PURCHASE;
-    if (e.customerId === null) {
+    const k = kindOf[i] === EVENT_REFUND ? KIND_REFUND
+      : events.revenue[i] === 0 && cancelledOrderIds.has(orderId[i]) ? KIND_CANCELLED_ORDER : KIND_PURCHASE;
+    const id = customerOf[i];
+    if (id === null) {
       unattributed.events++;
-      unattributed.revenue += e.revenue;
-      unattributed.grossMargin += e.grossMargin;
-      unattributed.contributionMargin += e.contributionMargin;
+      unattributed.revenue += events.revenue[i];
+      unattributed.grossMargin += events.grossMargin[i];
+      unattributed.contributionMargin += events.contributionMargin[i];
       continue;
     }
     // Reads ordered by customer repeat the id: skip the hash lookup then.
-    let c = e.customerId === lastId ? lastIndex : provisional.get(e.customerId);
+    let c = id === lastId ? lastIndex : provisional.get(id);
     if (c === undefined) {
       c = ids.length;
-      provisional.set(e.customerId, c);
-      ids.push(e.customerId);
+      provisional.set(id, c);
+      ids.push(id);
       firstMs.push(Infinity);
       firstEventOf.push(-1);
       counts.push(0);
     }
-    lastId = e.customerId;
+    lastId = id;
     lastIndex = c;
     owner[i] = c;
     kind[i] = k;
@@ -202,16 +207,15 @@ export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
   for (let i = 0; i < n; i++) {
     const c = owner[i] >= 0 ? dense[owner[i]] : -1;
     if (c < 0) continue;
-    const e = events[i];
     const j = cursor[c]++;
-    const day = toDay(e.at);
+    const day = toDay(atMs[i]);
     eventIndex[j] = i;
     eventDay[j] = day;
     eventMonth[j] = monthOfDay(day);
     eventKind[j] = kind[i];
-    revenue[j] = e.revenue;
-    grossMargin[j] = e.grossMargin;
-    contributionMargin[j] = e.contributionMargin;
+    revenue[j] = events.revenue[i];
+    grossMargin[j] = events.grossMargin[i];
+    contributionMargin[j] = events.contributionMargin[i];
   }
 
   // Per customer: first day and month, repeat day, purchase count.
@@ -224,7 +228,7 @@ export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
     const d = dense[c];
     if (d < 0) continue;
     firstEvent[d] = firstEventOf[c];
-    firstDay[d] = toDay(events[firstEventOf[c]].at);
+    firstDay[d] = toDay(atMs[firstEventOf[c]]);
     firstMonth[d] = monthOfDay(firstDay[d]);
   }
   for (let c = 0; c < m; c++) {
@@ -252,7 +256,7 @@ export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
       continue;
     }
     facts[d] = f;
-    if (events[firstEvent[d]].orderId !== f.firstOrderId) mismatch++;
+    if (orderId[firstEvent[d]] !== f.firstOrderId) mismatch++;
   }
   let withoutFacts = 0;
   for (let c = 0; c < m; c++) if (facts[c] === null) withoutFacts++;

@@ -19,7 +19,7 @@
  *   until its youngest customer's window has fully passed: youngest first day + D <= asOf's day.
  */
 import { divideRounded } from "../money/money";
-import type { ValueEvent } from "../value-events";
+import { valueEventAt, type ValueEvent } from "../value-events";
 import type { AnalyticsBase, CohortBase, Totals } from "./base";
 import { KIND_PURCHASE, NO_DAY } from "./base";
 import type { MonthKey } from "./calendar";
@@ -276,7 +276,7 @@ export function cohortCellDetail(base: AnalyticsBase, cohort: MonthKey, month: n
       const k = Math.max(0, base.eventMonth[j] - cohortMonth);
       if (k > month) continue;
       const purchase = base.eventKind[j] === KIND_PURCHASE;
-      events.push({ event: base.events[base.eventIndex[j]], monthsSinceAcquisition: k, purchase });
+      events.push({ event: valueEventAt(base.events, base.eventIndex[j]), monthsSinceAcquisition: k, purchase });
       sums.revenue += base.revenue[j];
       sums.grossMargin += base.grossMargin[j];
       sums.contributionMargin += base.contributionMargin[j];

@@ -132,7 +132,7 @@ export function buildCustomerFacts(base: AnalyticsBase, orders: readonly OrderFa
     out[c] = {
       customerId: base.customerIds[c],
       cohort: monthKey(base.firstMonth[c]),
-      firstOrderAt: base.events[base.firstEvent[c]].at,
+      firstOrderAt: new Date(base.events.atMs[base.firstEvent[c]]),
       daysSinceFirstOrder: base.asOfDay - base.firstDay[c],
       orders: base.purchases[c],
       revenue, grossMargin, contributionMargin, orderRevenue, refundedRevenue: refunded,

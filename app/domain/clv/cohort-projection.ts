@@ -18,7 +18,7 @@
  * They share the portfolio with the cohorts, so they add no model evaluations, only one multiply-add
  * per customer and segment.
  */
-import type { ValueEvent } from "../value-events";
+import type { ValueEventLog } from "../value-events";
 import { monthKey, monthOfDay, parseMonthKey } from "../analytics/calendar";
 import { localDayFunction } from "../time/local-day";
 import { fitBgNbd, type BgNbdFit } from "./bgnbd";
@@ -29,7 +29,7 @@ import { observedMarginTo, purchaseHistories, summarizeHistories, type PurchaseH
 import { dayNumberOf, dayString, type CustomerSummary } from "./summary";
 
 export interface CohortProjectionInput {
-  events: readonly ValueEvent[];
+  events: ValueEventLog;
   cancelledOrderIds: ReadonlySet<string>;
   timeZone: string;
   asOf: Date;

@@ -14,11 +14,11 @@
  * whatever their date; the log is sorted by instant, ties in the events' order; customers come out
  * in order of their first purchase counted.
  */
-import type { ValueEvent } from "../value-events";
+import { EVENT_ORDER, valueEventColumns, type ValueEventLog } from "../value-events";
 import { ModelFitError } from "./errors";
 import type { CustomerSummary, TimeUnit } from "./summary";
 import { stableRanks } from "./transactions";
-import { cachedDayString, localDayFunction } from "../time/local-day";
+import { cachedDayString, localDayOfMsFunction } from "../time/local-day";
 
 export interface PurchaseHistories {
   /** Every customer with an event, in order of their first event. */
@@ -40,8 +40,10 @@ export interface PurchaseHistories {
  * order event per order, as orderValueEvents writes them (seq 0 of the order's events): an order
  * given twice would count as two purchases here, where purchasesFromEvents keeps the last.
  */
-export function purchaseHistories(events: readonly ValueEvent[], cancelledOrderIds: ReadonlySet<string>, timeZone: string): PurchaseHistories {
-  const toDay = localDayFunction(timeZone);
+export function purchaseHistories(log: ValueEventLog, cancelledOrderIds: ReadonlySet<string>, timeZone: string): PurchaseHistories {
+  const toDay = localDayOfMsFunction(timeZone);
+  const events = valueEventColumns(log);
+  const { customerId: customerIdOf, orderId, kind, atMs, contributionMargin } = events;
   const n = events.length;
   // One pass, in typed arrays (no object or map entry per order): each customer event's customer, day
   // and margin; each purchase's customer, instant, day and margin; refunds summed by order.
@@ -61,12 +63,12 @@ export function purchaseHistories(events: readonly ValueEvent[], cancelledOrderI
   let lastId: string | null = null;
   let lastIndex = -1;
   for (let i = 0; i < n; i++) {
-    const e = events[i];
-    const id = e.customerId;
+    const id = customerIdOf[i];
     if (id === null) continue;
-    const ms = e.at instanceof Date ? e.at.getTime() : NaN;
-    if (Number.isNaN(ms)) throw new RangeError(`event ${i} (${e.orderId}): invalid date`);
-    if (!Number.isFinite(e.contributionMargin)) throw new RangeError(`event ${i} (${e.orderId}): margin must be a finite number`);
+    const ms = atMs[i];
+    const margin = contributionMargin[i];
+    if (Number.isNaN(ms)) throw new RangeError(`event ${i} (${orderId[i]}): invalid date`);
+    if (!Number.isFinite(margin)) throw new RangeError(`event ${i} (${orderId[i]}): margin must be a finite number`);
     // Reads ordered by customer repeat the id: skip the hash lookup then.
     let c = id === lastId ? lastIndex : customerOf.get(id);
     if (c === undefined) {
@@ -75,25 +77,26 @@ export function purchaseHistories(events: readonly ValueEvent[], cancelledOrderI
     }
     lastId = id;
     lastIndex = c;
-    const day = toDay(e.at);
+    const day = toDay(ms);
     eventCustomer[kept] = c;
     eventDay[kept] = day;
-    eventMargin[kept++] = e.contributionMargin;
-    if (cancelledOrderIds.has(e.orderId)) continue;
-    if (e.kind === "order") {
+    eventMargin[kept++] = margin;
+    const order = orderId[i];
+    if (cancelledOrderIds.has(order)) continue;
+    if (kind[i] === EVENT_ORDER) {
       buyer[purchases] = c;
       at[purchases] = ms;
       dayOf[purchases] = day;
       purchaseEvent[purchases] = i;
-      value[purchases++] = e.contributionMargin;
+      value[purchases++] = margin;
     } else {
-      refunds.set(e.orderId, (refunds.get(e.orderId) ?? 0) + e.contributionMargin);
+      refunds.set(order, (refunds.get(order) ?? 0) + margin);
     }
   }
   // Each purchase gets its order's refunds, whatever their date.
   if (refunds.size > 0) {
     for (let p = 0; p < purchases; p++) {
-      const refunded = refunds.get(events[purchaseEvent[p]].orderId);
+      const refunded = refunds.get(orderId[purchaseEvent[p]]);
       if (refunded !== undefined) value[p] += refunded;
     }
   }

@@ -4,24 +4,28 @@
  * to the purchase occasion it reverses, whenever it happened). Guest orders and cancelled orders are
  * not purchases of any customer.
  */
-import type { ValueEvent } from "../value-events";
+import { EVENT_ORDER, valueEventColumns, type ValueEventLog } from "../value-events";
 import type { Transaction } from "./summary";
 
 export type MarginMetric = "contributionMargin" | "grossMargin" | "revenue";
 
 export function purchasesFromEvents(
-  events: readonly ValueEvent[],
+  log: ValueEventLog,
   cancelledOrderIds: ReadonlySet<string>,
   metric: MarginMetric = "contributionMargin",
 ): Transaction[] {
+  const events = valueEventColumns(log);
+  const values = events[metric];
   const byOrder = new Map<string, Transaction>();
   const refunds = new Map<string, number>();
-  for (const event of events) {
-    if (event.customerId === null || cancelledOrderIds.has(event.orderId)) continue;
-    if (event.kind === "order") {
-      byOrder.set(event.orderId, { customerId: event.customerId, at: event.at, value: event[metric] });
+  for (let i = 0; i < events.length; i++) {
+    const customerId = events.customerId[i];
+    const orderId = events.orderId[i];
+    if (customerId === null || cancelledOrderIds.has(orderId)) continue;
+    if (events.kind[i] === EVENT_ORDER) {
+      byOrder.set(orderId, { customerId, at: new Date(events.atMs[i]), value: values[i] });
     } else {
-      refunds.set(event.orderId, (refunds.get(event.orderId) ?? 0) + event[metric]);
+      refunds.set(orderId, (refunds.get(orderId) ?? 0) + values[i]);
     }
   }
   for (const [orderId, value] of refunds) {

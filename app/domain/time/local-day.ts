@@ -16,7 +16,13 @@ const MAX_CACHED_DAYS = 80_000;
  * instant by instant.
  */
 export function localDayFunction(timeZone: string): (at: Date) => number {
-  if (timeZone === "UTC" || timeZone === "Etc/UTC") return (at) => Math.floor(at.getTime() / MS_PER_DAY);
+  const dayOfMs = localDayOfMsFunction(timeZone);
+  return (at) => dayOfMs(at.getTime());
+}
+
+/** localDayFunction for instants in epoch milliseconds (columns of instants: no Date needed). */
+export function localDayOfMsFunction(timeZone: string): (ms: number) => number {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return (ms) => Math.floor(ms / MS_PER_DAY);
   const format = new Intl.DateTimeFormat("en-US", {
     timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
   });
@@ -40,8 +46,7 @@ export function localDayFunction(timeZone: string): (at: Date) => number {
     i = day - origin;
     return i;
   };
-  return (at) => {
-    const ms = at.getTime();
+  return (ms) => {
     const day = Math.floor(ms / MS_PER_DAY);
     const i = slot(day);
     let offset = i < 0 ? MIXED : offsets[i];
