@@ -93,13 +93,13 @@ const SIDE_SUMS = Prisma.sql`
  * parsed arrays of 250k strings would be cloned one by one), read by orderScanFromAggregates.
  */
 export interface OrderAggregateTexts {
-  /** Per customer by asOf (guests as the null customer): customerId, SIDE_SUMS, firstKey, firstId, firstAt, channel, countryCode, discountCodes. */
+  /** Per customer by asOf (guests as the null customer, first), in customer order: customerId, SIDE_SUMS, hasFirst, firstId, firstAt, channel, countryCode, discountCodes. */
   byAsOf: string[];
   /** Per customer after asOf: customerId, SIDE_SUMS. */
   later: string[];
-  /** Per customer: customerId, tagKey, tags. */
+  /** Per customer, in customer order: customerId, tags. */
   tags: string[];
-  /** Per refunded order: customerId, processedAt, cancelled, units, refunded. */
+  /** Per refunded order, in customer order (guests first): customerId, processedAt, cancelled, units, refunded. */
   refunds: string[];
   /** Per order with service contacts: id, customerId, processedAt. */
   contacts: string[];
@@ -114,32 +114,38 @@ export async function queryOrderAggregates(rows: RowSource, shopId: string, asOf
   if (!isSqliteDirect(rows)) throw new Error("The order aggregates need the direct SQLite path (bare columns)");
   // The orders processed by asOf, per customer, guests included (the null customer, first): one
   // comparison per row in the WHERE, where a CASE per sum measured ~0.8 s more at 1M orders.
+  // The MIN key itself is not sent (a 55-character text per customer): whether there is one is.
   const byAsOf = await rows.columnTexts(Prisma.sql`
-    SELECT o."customerId" AS "customerId", ${SIDE_SUMS},
-      MIN(CASE WHEN o."cancelledAt" IS NULL THEN o."processedAt" || o."id" END) AS "firstKey",
-      o."id" AS "firstId", o."processedAt" AS "firstAt", o."sourceName" AS "channel", o."countryCode" AS "countryCode",
-      o."discountCodes" AS "discountCodes"
-    FROM "Order" o WHERE o."shopId" = ${shopId} AND o."processedAt" <= ${asOf}
-    GROUP BY o."customerId" ORDER BY o."customerId"`, 14);
+    SELECT "customerId", "orders", "counted", "grossSales", "discounts", "discountedOrders", "netSales", "shippingCharged",
+      "firstKey" IS NOT NULL AS "hasFirst", "firstId", "firstAt", "channel", "countryCode", "discountCodes"
+    FROM (SELECT o."customerId" AS "customerId", ${SIDE_SUMS},
+        MIN(CASE WHEN o."cancelledAt" IS NULL THEN o."processedAt" || o."id" END) AS "firstKey",
+        o."id" AS "firstId", o."processedAt" AS "firstAt", o."sourceName" AS "channel", o."countryCode" AS "countryCode",
+        o."discountCodes" AS "discountCodes"
+      FROM "Order" o WHERE o."shopId" = ${shopId} AND o."processedAt" <= ${asOf}
+      GROUP BY o."customerId" ORDER BY o."customerId")`, 14);
   // The orders processed after asOf (none, unless asOf is in the past): in the ledger totals and the
   // customer counts only. Through the processedAt index (the planner would scan the covering one).
   const later = await rows.columnTexts(Prisma.sql`
     SELECT o."customerId" AS "customerId", ${SIDE_SUMS} FROM "Order" o INDEXED BY "Order_shopId_processedAt_idx"
     WHERE o."shopId" = ${shopId} AND o."processedAt" > ${asOf}
     GROUP BY o."customerId"`, 8);
+  // In customer order, as byAsOf, so the reader pairs them in one walk; the MAX key is not sent.
   const tags = await rows.columnTexts(Prisma.sql`
-    SELECT o."customerId" AS "customerId", MAX(o."sourceUpdatedAt" || o."processedAt" || o."id") AS "tagKey", o."customerTags" AS "tags"
-    FROM "Order" o WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL
-    GROUP BY o."customerId"`, 3);
+    SELECT "customerId", "tags" FROM (
+      SELECT o."customerId" AS "customerId", MAX(o."sourceUpdatedAt" || o."processedAt" || o."id") AS "tagKey", o."customerTags" AS "tags"
+      FROM "Order" o WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL
+      GROUP BY o."customerId" ORDER BY o."customerId")`, 2);
   // Returned units and refunds per order, with the order's customer (guests' too: the ledger's refunds).
   // CROSS JOIN keeps the refunds as the outer loop (SQLite's planner would scan every order: 1.3 s
-  // against 0.3 s at 1M orders / 98k refunded orders).
+  // against 0.3 s at 1M orders / 98k refunded orders). In customer order, as byAsOf (guests first).
   const refunds = await rows.columnTexts(Prisma.sql`
     SELECT o."customerId" AS "customerId", o."processedAt" AS "processedAt", o."cancelledAt" IS NOT NULL AS "cancelled",
       r."units" AS "units", r."refunded" AS "refunded"
     FROM (SELECT r."orderId" AS "orderId", SUM(r."returnedItems") AS "units", SUM(r."merchandise" + r."shipping" + r."adjustments") AS "refunded"
       FROM "Refund" r WHERE r."shopId" = ${shopId} GROUP BY r."orderId") r
-    CROSS JOIN "Order" o ON o."shopId" = ${shopId} AND o."id" = r."orderId"`, 5);
+    CROSS JOIN "Order" o ON o."shopId" = ${shopId} AND o."id" = r."orderId"
+    ORDER BY o."customerId"`, 5);
   const contactOrders = await rows.columnTexts(Prisma.sql`
     SELECT o."id" AS "id", o."customerId" AS "customerId", o."processedAt" AS "processedAt" FROM "Order" o
     WHERE o."shopId" = ${shopId} AND o."customerId" IS NOT NULL AND o."id" IN (SELECT "value" FROM json_each(${JSON.stringify([...contacts.keys()])}))`, 3);
@@ -157,42 +163,68 @@ export async function queryOrderAggregates(rows: RowSource, shopId: string, asOf
 
 const parse = (texts: string[]) => texts.map((text) => JSON.parse(text) as unknown[]);
 
+/** Throws unless `ids` ascend (null first; `strictly`: no repeats), as the queries' ORDER BY gives them. */
+function checkCustomerOrder(ids: readonly unknown[], strictly: boolean): void {
+  for (let i = 1; i < ids.length; i++) {
+    const [before, id] = [ids[i - 1], ids[i]];
+    if (before === null) continue;
+    if (id === null || (id as string) < (before as string) || (strictly && id === before)) throw new Error("The order aggregates are not in customer order");
+  }
+}
+
+/**
+ * For each id of `ids`, its row in `customerIds` (-1 where it has none, and for null): both ascend
+ * (checkCustomerOrder), so one walk pairs them. SQLite orders text by its bytes, JavaScript by UTF-16
+ * units: the same order for the ids Shopify gives (ASCII GIDs); any other order is refused, not misread.
+ */
+function rowsOf(customerIds: readonly unknown[], ids: readonly unknown[], strictly: boolean): Int32Array {
+  checkCustomerOrder(ids, strictly);
+  const rows = new Int32Array(ids.length).fill(-1);
+  let c = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id === null) continue;
+    while (c < customerIds.length && (customerIds[c] === null || (customerIds[c] as string) < (id as string))) c++;
+    if (c < customerIds.length && customerIds[c] === id) rows[i] = c;
+  }
+  return rows;
+}
+
 /** The OrderScan (and, given `totals`, the ledger totals) of the aggregates' results; `asOf` and `contacts` as they were queried with. */
 export function orderScanFromAggregates(texts: OrderAggregateTexts, asOf: Date, contacts: ReadonlyMap<string, number>, totals?: LedgerTotals): OrderScan {
   const asOfMs = asOf.getTime();
   const [customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged,
-    firstKey, firstId, firstAt, channel, countryCode, discountCodes] = parse(texts.byAsOf);
+    hasFirst, firstId, firstAt, channel, countryCode, discountCodes] = parse(texts.byAsOf);
   const n = customerIds.length;
-  for (let c = 1; c < n; c++) {
-    if (customerIds[c - 1] !== null && (customerIds[c] as string) <= (customerIds[c - 1] as string)) throw new Error("The order aggregates are not in customer order");
-  }
-  const index = new Map<string, number>();
-  for (let c = 0; c < n; c++) if (customerIds[c] !== null) index.set(customerIds[c] as string, c);
-  const [tagCustomerIds, , tagLists] = parse(texts.tags);
+  checkCustomerOrder(customerIds, true);
+  // The other results are in customer order too: each is paired with byAsOf's rows in one walk (no map of 250k ids).
+  const [tagCustomerIds, tagTexts] = parse(texts.tags);
   const tags = new Array<unknown>(n).fill(null);
-  for (let i = 0; i < tagCustomerIds.length; i++) {
-    const c = index.get(tagCustomerIds[i] as string);
-    if (c !== undefined) tags[c] = tagLists[i];
-  }
+  const tagRow = rowsOf(customerIds, tagCustomerIds, true);
+  for (let i = 0; i < tagRow.length; i++) if (tagRow[i] >= 0) tags[tagRow[i]] = tagTexts[i];
 
   // Returned units of each customer's counted orders by asOf; refunds of every counted order (the ledger's).
   const returnedOrders = new Float64Array(n);
   const returnedItems = new Float64Array(n);
   let refunds = 0;
   const [refundCustomer, refundAt, refundCancelled, refundUnits, refundAmount] = parse(texts.refunds);
+  const refundRow = rowsOf(customerIds, refundCustomer, false);
   for (let i = 0; i < refundCustomer.length; i++) {
     if (bool(refundCancelled[i])) continue;
     refunds += num(refundAmount[i]);
-    const c = refundCustomer[i] === null ? undefined : index.get(refundCustomer[i] as string);
-    if (c === undefined || instantMs(refundAt[i]) > asOfMs) continue;
+    const c = refundRow[i];
+    if (c < 0 || refundCustomer[i] === null || instantMs(refundAt[i]) > asOfMs) continue;
     const units = num(refundUnits[i]);
     if (units > 0) returnedOrders[c]++;
     returnedItems[c] += units;
   }
 
-  // Service contacts of the orders processed by asOf, cancelled ones included (addOrderFacts).
+  // Service contacts of the orders processed by asOf, cancelled ones included (addOrderFacts): few
+  // orders, looked up by id.
   const serviceContacts = new Float64Array(n);
   const [orderIds, contactCustomer, contactAt] = parse(texts.contacts);
+  const index = new Map<string, number>();
+  if (orderIds.length > 0) for (let c = 0; c < n; c++) if (customerIds[c] !== null) index.set(customerIds[c] as string, c);
   for (let i = 0; i < orderIds.length; i++) {
     const c = index.get(contactCustomer[i] as string);
     if (c !== undefined && instantMs(contactAt[i]) <= asOfMs) serviceContacts[c] += contacts.get(orderIds[i] as string) ?? 0;
@@ -206,33 +238,43 @@ export function orderScanFromAggregates(texts: OrderAggregateTexts, asOf: Date, 
       ordersWithFacts: num(counted[c]), grossSales: num(grossSales[c]), discounts: num(discounts[c]), discountedOrders: num(discountedOrders[c]),
       returnedOrders: returnedOrders[c], returnedItems: returnedItems[c], serviceContacts: serviceContacts[c],
     });
-    if (firstKey[c] !== null) firsts.push(c);
+    if (bool(hasFirst[c])) firsts.push(c);
   }
 
-  // The first orders' top merchandise line.
-  const product = new Map<string, TopLine>();
+  // The first orders' top merchandise line (pickTopLine's rule), kept as its row: no object per line.
+  const topLine = new Map<string, number>();
   const [lineOrder, lineId, lineProduct, lineTitle, lineNet] = parse(texts.lines);
   for (let i = 0; i < lineOrder.length; i++) {
-    pickTopLine(product, lineOrder[i] as string, {
-      productId: (lineProduct[i] as string | null) ?? null, title: (lineTitle[i] as string | null) ?? null, netSales: num(lineNet[i]), lineId: lineId[i] as string,
-    });
+    const order = lineOrder[i] as string;
+    const best = topLine.get(order);
+    const net = num(lineNet[i]);
+    if (best === undefined || net > num(lineNet[best]) || (net === num(lineNet[best]) && (lineId[i] as string) < (lineId[best] as string))) topLine.set(order, i);
   }
+  // Customers share tag lists ("", "vip"...): each distinct text is split once (the lists are only read).
+  const tagLists = new Map<unknown, string[]>();
+  const tagsFor = (text: unknown) => {
+    let list = tagLists.get(text);
+    if (list === undefined) tagLists.set(text, (list = tagsOf(text)));
+    return list;
+  };
   const acquisitions = firsts.map((c): AcquisitionFacts => {
     const id = firstId[c] as string;
-    const line = product.get(id);
+    const line = topLine.get(id);
     return {
       customerId: customerIds[c] as string, firstOrderId: id, firstOrderAt: new Date(instantMs(firstAt[c])), channel: String(channel[c]),
       countryCode: (countryCode[c] as string | null) ?? null, firstDiscountCode: firstDiscountCodeOf(discountCodes[c]),
-      firstProductId: line?.productId ?? null, firstProductTitle: line?.title ?? null, tags: tagsOf(tags[c]),
+      firstProductId: line === undefined ? null : ((lineProduct[line] as string | null) ?? null),
+      firstProductTitle: line === undefined ? null : ((lineTitle[line] as string | null) ?? null), tags: tagsFor(tags[c]),
     };
   });
 
   if (totals) {
     // All time: the orders by asOf and after, guests included.
     const ledger = { ...emptyLedgerTotals(), refunds };
-    const countedByCustomer = new Map<string, number>();
-    for (const side of [[customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged], parse(texts.later)]) {
-      const [ids, all, kept, gross, disc, , net, shipping] = side;
+    const countedBefore = new Float64Array(n);
+    // Customers with orders after asOf (none, unless asOf is in the past): their counts, by id.
+    const countedAfter = new Map<string, number>();
+    for (const [side, [ids, all, kept, gross, disc, , net, shipping]] of [[0, [customerIds, orders, counted, grossSales, discounts, discountedOrders, netSales, shippingCharged]], [1, parse(texts.later)]] as const) {
       for (let i = 0; i < ids.length; i++) {
         const k = num(kept[i]);
         ledger.orders += k;
@@ -242,13 +284,22 @@ export function orderScanFromAggregates(texts: OrderAggregateTexts, asOf: Date, 
         ledger.netSales += num(net[i]);
         ledger.shippingCharged += num(shipping[i]);
         if (ids[i] === null) ledger.guestOrders += k;
-        else countedByCustomer.set(ids[i] as string, (countedByCustomer.get(ids[i] as string) ?? 0) + k);
+        else if (side === 0) countedBefore[i] = k;
+        else countedAfter.set(ids[i] as string, k);
       }
     }
-    for (const k of countedByCustomer.values()) {
+    const countCustomer = (k: number) => {
       if (k >= 1) ledger.customers++;
       if (k >= 2) ledger.repeatCustomers++;
+    };
+    for (let c = 0; c < n; c++) {
+      if (customerIds[c] === null) continue;
+      const id = customerIds[c] as string;
+      const after = countedAfter.get(id);
+      if (after !== undefined) countedAfter.delete(id);
+      countCustomer(countedBefore[c] + (after ?? 0));
     }
+    for (const k of countedAfter.values()) countCustomer(k);
     const { first, last } = texts.span;
     Object.assign(totals, ledger, {
       firstOrderAt: first === null || first === undefined ? null : instantMs(first),
