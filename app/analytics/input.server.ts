@@ -32,8 +32,8 @@
 import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { serviceContactsByOrder } from "~/costs/service.server";
-import type { AnalyticsInput, CustomerFacts, CustomerFlagSet, CustomerOrderTotals, CustomerSegmentKeys } from "~/domain/analytics";
-import type { PurchaseHistories, SegmentRowsByHistory } from "~/domain/clv";
+import type { AnalyticsInput, CustomerActivity, CustomerFacts, CustomerFlagSet, CustomerOrderTotals, CustomerSegmentKeys } from "~/domain/analytics";
+import { activityFromColumns, type ActivityColumns, type PurchaseHistories, type SegmentRowsByHistory } from "~/domain/clv";
 import type { ProjectionsPayload } from "./projections.server";
 import { addOrderFacts, buildCustomerFacts, emptyOrderTotals, prepareAnalytics } from "~/domain/analytics";
 import { EVENT_ORDER, EVENT_REFUND, type AcquisitionFacts, type ValueEventColumns } from "~/domain/value-events";
@@ -357,8 +357,12 @@ export interface LoadOptions {
 export interface ModelWorker {
   /** Sends the histories: the worker fits the model on them after its scan (no answer; project() waits for it). */
   fit(request: { histories: PurchaseHistories; timeZone: string }): void;
-  /** The projections payload of the model fitted on the histories sent, for these segment rows (computeProjections). */
-  project(segments: CustomerSegmentKeys): Promise<{ payload: ProjectionsPayload; projectMs: number; fitMs: number }>;
+  /**
+   * The projections payload of the model fitted on the histories sent, for these segment rows
+   * (computeProjections), and the customers' activity under it (activityUnder; none when the model
+   * could not be fitted).
+   */
+  project(segments: CustomerSegmentKeys): Promise<{ payload: ProjectionsPayload; activity?: ReadonlyMap<string, CustomerActivity>; projectMs: number; fitMs: number }>;
   close(): Promise<void>;
 }
 
@@ -428,8 +432,8 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
       async project(segments) {
         if (!sent) throw new Error("ModelWorker.project before fit");
         worker.postMessage({ type: "project", segments: segmentRowsToWire(segments, sent.customerIds) } satisfies OrderScanCommand);
-        const { payload, projectMs, fitMs } = await replies.next("projected");
-        return { payload, projectMs, fitMs };
+        const { payload, activity, projectMs, fitMs } = await replies.next("projected");
+        return { payload, activity: activity && activityFromColumns(activity, sent.customerIds), projectMs, fitMs };
       },
       close: async () => void (await worker.terminate()),
     } : undefined;
@@ -520,7 +524,7 @@ export type OrderScanReply =
   | { type: "ready" }
   | { type: "pinned" }
   | { type: "done"; aggregates: OrderAggregateTexts; ms: number }
-  | { type: "projected"; payload: ProjectionsPayload; projectMs: number; fitMs: number }
+  | { type: "projected"; payload: ProjectionsPayload; activity?: ActivityColumns; projectMs: number; fitMs: number }
   | { type: "failed"; message: string };
 
 /**

@@ -2,8 +2,8 @@
  * Worker thread of the analytics load (`loadWithOrderWorker` in input.server.ts): runs the order
  * aggregates' queries (queryOrderAggregates) on a read-only connection of its own while the calling
  * thread reads the value events;
- * for the refresh, it then fits the purchase model on the histories the calling thread built, and
- * projects it (ModelWorker in input.server.ts).
+ * for the refresh, it then fits the purchase model on the histories the calling thread built, projects
+ * it and values each customer's activity under it for the at-risk flag (ModelWorker in input.server.ts).
  *
  * Protocol: worker "ready" (its connection is open); main "pin" (sent while writes wait); worker
  * "pinned" (its snapshot is taken); main "scan"; worker "done" with the queries' results, or "failed". Then, for
@@ -12,6 +12,7 @@
  * Commands are handled one after the other, in the order they came.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { activityColumnsUnder } from "~/customers/activity.server";
 import type { CohortProjectionInput, PurchaseHistories } from "~/domain/clv";
 import type { OrderScanCommand, OrderScanReply, OrderScanRequest } from "./input.server";
 import { queryOrderAggregates } from "./order-aggregates.server";
@@ -49,7 +50,11 @@ try {
       const started = performance.now();
       const { histories, input, fit } = model;
       const payload = computeProjections(input, request.shopId, command.segments, histories, fit);
-      post({ type: "projected", payload, projectMs: performance.now() - started, fitMs: fit.ms });
+      // The at-risk flag's activity under the model just fitted, here too: typed arrays, handed over.
+      const activity = activityColumnsUnder(payload, input.timeZone, input.asOf, histories);
+      const reply: OrderScanReply = { type: "projected", payload, activity, projectMs: performance.now() - started, fitMs: fit.ms };
+      const buffers = activity ? [activity.customer, activity.probabilityAlive, activity.daysSinceLastPurchase, activity.meanDaysBetweenPurchases] : [];
+      port.postMessage(reply, buffers.map((column) => column.buffer as ArrayBuffer));
     }
   };
   let queue = Promise.resolve();

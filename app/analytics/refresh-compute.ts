@@ -7,7 +7,8 @@
 import { activityUnder } from "~/customers/activity.server";
 import { encodeCohortBase } from "~/domain/analytics/cohort-base";
 import { flagListsOf, type FlagLists } from "~/customers/flag-lists";
-import { flagCustomers, prepareAnalytics, withAtRiskFlags, type AnalyticsInput, type CohortTable, type CustomerSegmentKeys, type OrderTotalsByCustomer } from "~/domain/analytics";
+import { flagCustomers, prepareAnalytics, withAtRiskFlags, type AnalyticsInput, type CohortTable, type CustomerActivity, type CustomerSegmentKeys,
+  type OrderTotalsByCustomer } from "~/domain/analytics";
 import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
 import { computeProjections, type EarlyFit, type ProjectionsPayload } from "./projections.server";
 import { computeViews, customerSegments, type ViewInputs, type ViewPayloads } from "./views";
@@ -28,9 +29,11 @@ export interface RefreshComputeInput {
 
 /**
  * Projections computed elsewhere (the refresh's order-scan worker, sent the model fitted during the
- * load: snapshot.server.ts), started once the segment rows are known and awaited after the other views.
+ * load: snapshot.server.ts), started once the segment rows are known and awaited after the other views;
+ * with the customers' activity under the model when it was valued there too (else it is valued here).
  */
-export type Projector = (segments: CustomerSegmentKeys) => Promise<ProjectionsPayload>;
+export type Projector = (segments: CustomerSegmentKeys) =>
+  Promise<{ projections: ProjectionsPayload; activity?: ReadonlyMap<string, CustomerActivity> }>;
 
 export interface RefreshComputed {
   views: ViewPayloads;
@@ -69,10 +72,11 @@ export async function computeRefresh(computeInput: RefreshComputeInput, project?
   const cohortBase = encodeCohortBase(base);
   const te = performance.now();
   // A fit made ahead is of the given histories only.
-  const projections = projected ? await projected : computeProjections(input, shopId, segmentKeys, histories, given ? fit : undefined);
+  const { projections, activity: valued } = projected
+    ? await projected : { projections: computeProjections(input, shopId, segmentKeys, histories, given ? fit : undefined), activity: undefined };
   const t3 = performance.now();
   // The flagged lists, with the at-risk flags under the model just fitted (stored with it).
-  const activity = activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf, histories);
+  const activity = valued ?? activityUnder(projections, inputs.shop, input.events, input.cancelledOrderIds, asOf, histories);
   const flagLists = flagListsOf(customers, withAtRiskFlags(flagsBeforeModel, customers, activity, inputs.thresholds));
   const t4 = performance.now();
   return {

@@ -210,14 +210,14 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     let workerProjectMs: number | undefined;
     const project: Projector | undefined = model && histories ? async (segments) => {
       try {
-        const { payload, projectMs, fitMs: workerFitMs } = await model.project(segments);
+        const { payload, activity, projectMs, fitMs: workerFitMs } = await model.project(segments);
         workerProjectMs = projectMs;
         fitMs = workerFitMs;
-        return payload;
+        return { projections: payload, activity };
       } catch (error) {
         // The worker is an optimisation: the model is fitted and projected here instead.
         log("warn", "analytics.projection_worker_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
-        return computeProjections(input, shopId, segments, histories);
+        return { projections: computeProjections(input, shopId, segments, histories) };
       }
     } : undefined;
     const { result: { views, filteredCohorts, projections, flagLists, cohortBase, customers, parts }, thread: computeThread } =

@@ -8,7 +8,8 @@
 import { readProjections, type ProjectionsPayload } from "~/analytics/projections.server";
 import type { Db } from "~/db.server";
 import type { CustomerActivity } from "~/domain/analytics";
-import { customerActivity, dayNumberFunction, dayString, purchaseHistories, type PurchaseHistories } from "~/domain/clv";
+import { customerActivity, customerActivityColumns, dayNumberFunction, dayString, purchaseHistories, type ActivityColumns,
+  type PurchaseHistories } from "~/domain/clv";
 import type { ValueEventLog } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
 
@@ -27,11 +28,22 @@ export function activityUnder(
   cancelledOrderIds: ReadonlySet<string>, now = new Date(), histories?: PurchaseHistories,
 ): ReadonlyMap<string, CustomerActivity> | undefined {
   if (projections?.status !== "ready") return undefined;
-  const today = dayString(dayNumberFunction(shop.ianaTimezone)(now));
-  return customerActivity(projections.model.bgnbd.params, histories ?? purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone), {
-    asOfDay: today, timeUnit: projections.model.timeUnit,
-  });
+  return customerActivity(projections.model.bgnbd.params, histories ?? purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone),
+    activityOptions(projections, shop.ianaTimezone, now));
 }
+
+/**
+ * activityUnder as columns over `histories` (customerActivityColumns): what the refresh's order-scan
+ * worker computes beside its projections and hands over (activityFromColumns reads it).
+ */
+export function activityColumnsUnder(projections: ProjectionsPayload, timeZone: string, now: Date, histories: PurchaseHistories): ActivityColumns | undefined {
+  if (projections.status !== "ready") return undefined;
+  return customerActivityColumns(projections.model.bgnbd.params, histories, activityOptions(projections, timeZone, now));
+}
+
+/** The model's as-of day for the flag: today in the shop's zone (a customer who ordered this morning is not at risk). */
+const activityOptions = (projections: Extract<ProjectionsPayload, { status: "ready" }>, timeZone: string, now: Date) =>
+  ({ asOfDay: dayString(dayNumberFunction(timeZone)(now)), timeUnit: projections.model.timeUnit });
 
 /** Why no customer is flagged at risk, or null when the model is fitted. */
 export async function atRiskUnavailableReason(db: Db, shopId: string): Promise<string | null> {

@@ -153,8 +153,10 @@ describe("the refresh compute off the request thread", () => {
       const inWorker = await refreshAnalytics(db, DEMO_SHOP_DOMAIN, { asOf: AS_OF });
       expect([inWorker.computeThread, inWorker.workerParts]).toEqual(["worker", undefined]);
       expect(await stored()).toEqual(mainRows);
+      // The at-risk list too: valued in the order-scan worker on SQLite, in place in the refresh worker.
       expect(await flagged()).toEqual(mainFlagged);
       expect(mainFlagged.length).toBeGreaterThan(0);
+      expect(mainFlagged.filter((chunk) => chunk.kind === "at_risk").reduce((sum, chunk) => sum + chunk.rows, 0)).toBeGreaterThan(0);
     } finally {
       delete process.env.ANALYTICS_REFRESH_THREAD;
     }
