@@ -12,7 +12,8 @@
  * Commands are handled one after the other, in the order they came.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { activityColumnsUnder } from "~/customers/activity.server";
+import { activityColumnsOf, activityColumnsUnder } from "~/customers/activity.server";
+import type { ActivityColumns } from "~/domain/clv";
 import type { CohortProjectionInput, PurchaseHistories } from "~/domain/clv";
 import type { OrderScanCommand, OrderScanReply, OrderScanRequest } from "./input.server";
 import { queryOrderAggregates } from "./order-aggregates.server";
@@ -25,7 +26,7 @@ const post = (reply: OrderScanReply) => port.postMessage(reply);
 
 try {
   const rows = openSqliteSnapshot(request.file);
-  let model: { histories: PurchaseHistories; input: CohortProjectionInput; fit: EarlyFit } | null = null;
+  let model: { histories: PurchaseHistories; input: CohortProjectionInput; fit: EarlyFit; activity?: ActivityColumns } | null = null;
   const handle = async (command: OrderScanCommand) => {
     if (command === "pin") {
       rows.pin();
@@ -44,14 +45,21 @@ try {
       // The histories stand for the events (none are sent). A model that cannot be fitted is kept as
       // the fit's error: the projections payload says why.
       const input: CohortProjectionInput = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
-      model = { histories, input, fit: fitAhead(input, histories) };
+      const fit = fitAhead(input, histories);
+      // The at-risk flag's activity needs the fitted purchase model only: valued now, while the
+      // calling thread still computes the segment rows the projections wait for.
+      const activity = "fit" in fit ? activityColumnsOf(fit.fit.bg.params, "weeks", timeZone, input.asOf, histories) : undefined;
+      model = { histories, input, fit, activity };
     } else {
       if (!model) throw new Error("The order scan worker was asked to project before it was sent the histories");
       const started = performance.now();
       const { histories, input, fit } = model;
       const payload = computeProjections(input, request.shopId, command.segments, histories, fit);
-      // The at-risk flag's activity under the model just fitted, here too: typed arrays, handed over.
-      const activity = activityColumnsUnder(payload, input.timeZone, input.asOf, histories);
+      // The at-risk flag's activity under the model the payload stores (valued after the fit, unless the
+      // payload's model is another: then again), or none when the projections are unavailable.
+      const early = "fit" in fit && payload.status === "ready" && payload.model.bgnbd.params === fit.fit.bg.params && payload.model.timeUnit === "weeks";
+      const activity = early && model.activity ? model.activity : activityColumnsUnder(payload, input.timeZone, input.asOf, histories);
+      model.activity = undefined; // its arrays are handed over below
       const reply: OrderScanReply = { type: "projected", payload, activity, projectMs: performance.now() - started, fitMs: fit.ms };
       const buffers = activity ? [activity.customer, activity.probabilityAlive, activity.daysSinceLastPurchase, activity.meanDaysBetweenPurchases] : [];
       port.postMessage(reply, buffers.map((column) => column.buffer as ArrayBuffer));

@@ -8,8 +8,8 @@
 import { readProjections, type ProjectionsPayload } from "~/analytics/projections.server";
 import type { Db } from "~/db.server";
 import type { CustomerActivity } from "~/domain/analytics";
-import { customerActivity, customerActivityColumns, dayNumberFunction, dayString, purchaseHistories, type ActivityColumns,
-  type PurchaseHistories } from "~/domain/clv";
+import { customerActivity, customerActivityColumns, dayNumberFunction, dayString, purchaseHistories, type ActivityColumns, type BgNbdParams,
+  type PurchaseHistories, type TimeUnit } from "~/domain/clv";
 import type { ValueEventLog } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
 
@@ -29,7 +29,7 @@ export function activityUnder(
 ): ReadonlyMap<string, CustomerActivity> | undefined {
   if (projections?.status !== "ready") return undefined;
   return customerActivity(projections.model.bgnbd.params, histories ?? purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone),
-    activityOptions(projections, shop.ianaTimezone, now));
+    activityOptions(projections.model.timeUnit, shop.ianaTimezone, now));
 }
 
 /**
@@ -38,12 +38,16 @@ export function activityUnder(
  */
 export function activityColumnsUnder(projections: ProjectionsPayload, timeZone: string, now: Date, histories: PurchaseHistories): ActivityColumns | undefined {
   if (projections.status !== "ready") return undefined;
-  return customerActivityColumns(projections.model.bgnbd.params, histories, activityOptions(projections, timeZone, now));
+  return activityColumnsOf(projections.model.bgnbd.params, projections.model.timeUnit, timeZone, now, histories);
+}
+
+/** The same under the fitted parameters themselves (the worker values it as soon as the model is fitted). */
+export function activityColumnsOf(params: BgNbdParams, timeUnit: TimeUnit, timeZone: string, now: Date, histories: PurchaseHistories): ActivityColumns {
+  return customerActivityColumns(params, histories, activityOptions(timeUnit, timeZone, now));
 }
 
 /** The model's as-of day for the flag: today in the shop's zone (a customer who ordered this morning is not at risk). */
-const activityOptions = (projections: Extract<ProjectionsPayload, { status: "ready" }>, timeZone: string, now: Date) =>
-  ({ asOfDay: dayString(dayNumberFunction(timeZone)(now)), timeUnit: projections.model.timeUnit });
+const activityOptions = (timeUnit: TimeUnit, timeZone: string, now: Date) => ({ asOfDay: dayString(dayNumberFunction(timeZone)(now)), timeUnit });
 
 /** Why no customer is flagged at risk, or null when the model is fitted. */
 export async function atRiskUnavailableReason(db: Db, shopId: string): Promise<string | null> {
