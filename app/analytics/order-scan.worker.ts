@@ -17,7 +17,7 @@ import type { ActivityColumns } from "~/domain/clv";
 import type { CohortProjectionInput, PurchaseHistories } from "~/domain/clv";
 import type { OrderScanCommand, OrderScanReply, OrderScanRequest } from "./input.server";
 import { queryOrderAggregates } from "./order-aggregates.server";
-import { computeProjections, fitAhead, type EarlyFit } from "./projections.server";
+import { computeProjections, fitAhead, prepareAhead, type EarlyFit } from "./projections.server";
 import { openSqliteSnapshot } from "./rows.server";
 
 const port = parentPort!;
@@ -45,7 +45,8 @@ try {
       // The histories stand for the events (none are sent). A model that cannot be fitted is kept as
       // the fit's error: the projections payload says why.
       const input: CohortProjectionInput = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
-      const fit = fitAhead(input, histories);
+      // With the projection's group-free part prepared too: the segment rows are still being computed.
+      const fit = prepareAhead(fitAhead(input, histories));
       // The at-risk flag's activity needs the fitted purchase model only: valued now, while the
       // calling thread still computes the segment rows the projections wait for.
       const activity = "fit" in fit ? activityColumnsOf(fit.fit.bg.params, "weeks", timeZone, input.asOf, histories) : undefined;

@@ -9,8 +9,8 @@
  * one customer's probability of still being active at read time (customers/activity.server.ts).
  */
 import type { Db } from "~/db.server";
-import { fitShopModel, ModelFitError, projectCohorts, type CohortProjectionInput, type CohortProjections, type PurchaseHistories,
-  type SegmentRows, type ShopModelFit } from "~/domain/clv";
+import { fitShopModel, ModelFitError, prepareCohortProjection, projectCohorts, type CohortProjectionInput, type CohortProjections,
+  type PreparedProjection, type PurchaseHistories, type SegmentRows, type ShopModelFit } from "~/domain/clv";
 import { log } from "~/lib/log.server";
 
 export const PROJECTIONS_VIEW = "projections";
@@ -22,7 +22,10 @@ export type ProjectionsPayload =
   | { status: "unavailable"; message: string; ms: number };
 
 /** The shop's model fitted ahead of the projections (fitShopModel), or what fitting it threw; and how long it took. */
-export type EarlyFit = ({ fit: ShopModelFit } | { error: unknown }) & { ms: number };
+export type EarlyFit = ({ fit: ShopModelFit; prepared?: PreparedProjection } | { error: unknown }) & { ms: number };
+
+/** The projections' interval coverage. */
+const PROJECTION_LEVEL = 0.8;
 
 /**
  * Fits the shop's model on `histories` (built from `input`'s events) now, for computeProjections to
@@ -39,15 +42,34 @@ export function fitAhead(input: Pick<CohortProjectionInput, "events" | "cancelle
 }
 
 /**
+ * The fit ahead with its projection's group-free part prepared too (prepareCohortProjection): what the
+ * refresh's worker does while the segment rows are computed. Never throws: where preparing fails, the
+ * projection prepares again and says why.
+ */
+export function prepareAhead(early: EarlyFit): EarlyFit {
+  if (!("fit" in early)) return early;
+  const started = performance.now();
+  try {
+    const prepared = prepareCohortProjection(early.fit, { horizonMonths: PROJECTION_MONTHS, level: PROJECTION_LEVEL });
+    return { ...early, prepared, ms: early.ms + performance.now() - started };
+  } catch {
+    return { ...early, ms: early.ms + performance.now() - started };
+  }
+}
+
+/**
  * Never throws: a model that cannot be fitted gives an "unavailable" payload with the reason. `early`
- * is the model fitted ahead on the same input and `histories` (fitAhead).
+ * is the model fitted ahead on the same input and `histories` (fitAhead, maybe prepareAhead).
  */
 export function computeProjections(input: CohortProjectionInput, shopId: string, segments?: SegmentRows,
   histories?: PurchaseHistories, early?: EarlyFit): ProjectionsPayload {
   const started = performance.now() - (early?.ms ?? 0);
   try {
     if (early && "error" in early) throw early.error;
-    const projections = projectCohorts(input, { horizonMonths: PROJECTION_MONTHS, level: 0.8, segments, histories, fit: early?.fit });
+    const ahead = early && "fit" in early ? early : undefined;
+    const projections = projectCohorts(input, {
+      horizonMonths: PROJECTION_MONTHS, level: PROJECTION_LEVEL, segments, histories, fit: ahead?.fit, prepared: ahead?.prepared,
+    });
     return { status: "ready", ms: Math.round(performance.now() - started), ...projections };
   } catch (error) {
     const ms = Math.round(performance.now() - started);

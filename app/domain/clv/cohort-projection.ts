@@ -24,7 +24,7 @@ import { localDayFunction } from "../time/local-day";
 import { fitBgNbd, type BgNbdFit } from "./bgnbd";
 import { ModelFitError } from "./errors";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma";
-import { projectIndexedGroups } from "./projection";
+import { prepareProjection, projectIndexedGroups, type PreparedProjection } from "./projection";
 import { observedMarginTo, purchaseHistories, summarizeHistories, type PurchaseHistories } from "./histories";
 import { dayNumberOf, dayString, type CustomerSummary } from "./summary";
 
@@ -49,6 +49,28 @@ export interface CohortProjectionOptions {
   histories?: PurchaseHistories;
   /** fitShopModel of the same input and histories, when the caller has fitted it already (the refresh fits while the orders load). */
   fit?: ShopModelFit;
+  /**
+   * prepareCohortProjection of that fit with the same horizonMonths and level, when the caller has
+   * made it already (the refresh's worker makes it while the segment rows are computed).
+   */
+  prepared?: PreparedProjection;
+}
+
+/** The group-free part of projectCohorts (prepareProjection) for `fit`, with its horizons. */
+export function prepareCohortProjection(fit: ShopModelFit, options: Pick<CohortProjectionOptions, "horizonMonths" | "level"> = {}): PreparedProjection {
+  return prepareProjection(fit.bg, fit.gg, fit.summaries, { horizons: cohortHorizons(fit.calibrationEnd, horizonMonthsOf(options)), level: options.level });
+}
+
+function horizonMonthsOf(options: Pick<CohortProjectionOptions, "horizonMonths">): number {
+  const horizonMonths = options.horizonMonths ?? 12;
+  if (!Number.isInteger(horizonMonths) || horizonMonths < 1 || horizonMonths > 60) throw new RangeError(`horizonMonths must be 1..60, got ${horizonMonths}`);
+  return horizonMonths;
+}
+
+/** Each projected month's end, in weeks after the calibration end: the months after the calibration end's one. */
+function cohortHorizons(calibrationEnd: number, horizonMonths: number): number[] {
+  const current = monthOfDay(calibrationEnd + 1);
+  return Array.from({ length: horizonMonths }, (_, j) => (firstDayOfMonth(current + j + 1) - 1 - calibrationEnd) / WEEK);
 }
 
 /**
@@ -159,12 +181,11 @@ export function shopModelFrom(histories: PurchaseHistories, fitted: ShopModelPar
 }
 
 export function projectCohorts(input: CohortProjectionInput, options: CohortProjectionOptions = {}): CohortProjections {
-  const horizonMonths = options.horizonMonths ?? 12;
-  if (!Number.isInteger(horizonMonths) || horizonMonths < 1 || horizonMonths > 60) throw new RangeError(`horizonMonths must be 1..60, got ${horizonMonths}`);
+  const horizonMonths = horizonMonthsOf(options);
   const histories = options.histories ?? purchaseHistories(input.events, input.cancelledOrderIds, input.timeZone);
   const { summaries, customer, bg, gg, calibrationEnd } = options.fit ?? fitShopModel(input, histories);
   const current = monthOfDay(calibrationEnd + 1);
-  const horizons = Array.from({ length: horizonMonths }, (_, j) => (firstDayOfMonth(current + j + 1) - 1 - calibrationEnd) / WEEK);
+  const horizons = cohortHorizons(calibrationEnd, horizonMonths);
 
   // Groups as numbers (GroupMemberships): segment row k is group k, cohort month c is group
   // segmentCount + c - firstMonth. Named once each, not per customer.
@@ -214,7 +235,7 @@ export function projectCohorts(input: CohortProjectionInput, options: CohortProj
   const observedIn = new Map(names.map((name, g) => [name, observed[g]]));
 
   const result = projectIndexedGroups(bg, gg, summaries, { names, start, ids: Int32Array.from(ids) },
-    { horizons, level: options.level, lastHorizonOnly: (group) => group.startsWith(SEGMENT_GROUP) });
+    { horizons, level: options.level, lastHorizonOnly: (group) => group.startsWith(SEGMENT_GROUP) }, options.prepared);
   const round = (v: number | null) => (v === null ? null : Math.round(v));
   const segments = result.groups
     .filter((g) => g.group.startsWith(SEGMENT_GROUP))

@@ -73,9 +73,11 @@ export { createRng, type Rng } from "./random";
 export { simulateCustomers, type SimulatedCustomer, type SimulationOptions } from "./simulate";
 export {
   NORMAL_QUANTILES,
+  prepareProjection,
   projectGroups,
   projectIndexedGroups,
   type GroupedCustomer,
+  type PreparedProjection,
   type GroupMemberships,
   type PortfolioCustomer,
   type GroupProjection,
@@ -85,6 +87,7 @@ export {
 } from "./projection";
 export {
   fitShopModel,
+  prepareCohortProjection,
   projectCohorts,
   shopModelFrom,
   type CohortProjection,

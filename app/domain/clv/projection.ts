@@ -97,12 +97,18 @@ export interface ProjectionResult {
  * sorting and bucketing into typed arrays: at 250k customers in hundreds of overlapping groups, keyed
  * maps per row cost more than the model does.
  */
-interface Portfolio {
+interface PortfolioShape {
   cores: Pick<RfmRow, "frequency" | "T">[];
   histories: RfmRow[];
   historyCore: Int32Array;
   leaves: { frequency: number; monetaryValue: number }[];
   leafHistory: Int32Array;
+  /** Each customer's leaf, and whether their margin per order is their own non-positive mean (marginGroupOf). */
+  leafOf: Int32Array;
+  nonPositive: Uint8Array;
+}
+
+interface Portfolio extends PortfolioShape {
   /** (leaf, group, customers) triples, one per distinct leaf and group. */
   memberLeaf: Int32Array;
   memberCore: Int32Array;
@@ -113,10 +119,9 @@ interface Portfolio {
   groupNonPositive: Float64Array;
 }
 
-function preparePortfolio(customers: readonly PortfolioCustomer[], memberships: GroupMemberships): Portfolio {
+/** The customers' cores, histories and leaves: what the model is evaluated on, whatever the groups. */
+function portfolioShape(customers: readonly PortfolioCustomer[]): PortfolioShape {
   const n = customers.length;
-  const { start: customerStart, ids: customerGroups, names } = memberships;
-  if (customerStart.length !== n + 1) throw new RangeError(`memberships.start must have ${n + 1} entries, got ${customerStart.length}`);
   const mean = (c: PortfolioCustomer) => (c.frequency === 0 ? 0 : c.monetaryValue);
   // Sorted by (x, T, t_x, m), equal cores, histories and leaves are runs: one sweep numbers them.
   const x = new Float64Array(n);
@@ -156,6 +161,18 @@ function preparePortfolio(customers: readonly PortfolioCustomer[], memberships: 
     leafOf[i] = leaves.length - 1;
     previous = i;
   }
+  const nonPositive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) nonPositive[i] = marginGroupOf({ frequency: x[i], monetaryValue: m[i] }) === "non-positive-margin" ? 1 : 0;
+  return { cores, histories, historyCore: Int32Array.from(historyCore), leaves, leafHistory: Int32Array.from(leafHistory), leafOf, nonPositive };
+}
+
+/** The shape's customers bucketed by group: the members a group mean adds up. */
+function preparePortfolio(customers: readonly PortfolioCustomer[], memberships: GroupMemberships, shape: PortfolioShape): Portfolio {
+  const n = customers.length;
+  const { start: customerStart, ids: customerGroups, names } = memberships;
+  if (customerStart.length !== n + 1) throw new RangeError(`memberships.start must have ${n + 1} entries, got ${customerStart.length}`);
+  if (shape.leafOf.length !== n) throw new RangeError(`the prepared portfolio has ${shape.leafOf.length} customers, not ${n}`);
+  const { leaves, leafOf, historyCore, leafHistory, nonPositive } = shape;
 
   // Group sizes, then the memberships bucketed by group.
   const groups = names;
@@ -163,12 +180,11 @@ function preparePortfolio(customers: readonly PortfolioCustomer[], memberships: 
   const groupNonPositive = new Float64Array(groups.length);
   for (let i = 0; i < n; i++) {
     const count = customers[i].count ?? 1;
-    const nonPositive = marginGroupOf({ frequency: x[i], monetaryValue: m[i] }) === "non-positive-margin";
     for (let j = customerStart[i]; j < customerStart[i + 1]; j++) {
       const g = customerGroups[j];
       if (!(g >= 0 && g < groups.length)) throw new RangeError(`customer ${i}: group ${g} is not one of the ${groups.length} named`);
       groupSize[g] += count;
-      if (nonPositive) groupNonPositive[g] += count;
+      if (nonPositive[i] === 1) groupNonPositive[g] += count;
     }
   }
   const bucketStart = new Int32Array(groups.length + 1);
@@ -207,7 +223,7 @@ function preparePortfolio(customers: readonly PortfolioCustomer[], memberships: 
   const memberCore = new Int32Array(memberLeaf.length);
   for (let i = 0; i < memberLeaf.length; i++) memberCore[i] = historyCore[leafHistory[memberLeaf[i]]];
   return {
-    cores, histories, historyCore: Int32Array.from(historyCore), leaves, leafHistory: Int32Array.from(leafHistory),
+    ...shape,
     memberLeaf: Int32Array.from(memberLeaf), memberCore,
     memberGroup: Int32Array.from(memberGroup), memberCount: Float64Array.from(memberCount),
     groups, groupSize, groupNonPositive,
@@ -222,7 +238,7 @@ interface PurchasePart {
   alive: Float64Array;
 }
 
-function purchasePart(bg: BgNbdParams, portfolio: Portfolio, options: ProjectionOptions, points: number): PurchasePart {
+function purchasePart(bg: BgNbdParams, portfolio: PortfolioShape, options: Pick<ProjectionOptions, "horizons" | "discount">, points: number): PurchasePart {
   const purchases = new Float64Array(portfolio.cores.length * points);
   portfolio.cores.forEach((core, i) => {
     if (options.discount) purchases[i] = discountedPurchasesIfAlive(bg, core, options.discount);
@@ -236,7 +252,7 @@ function purchasePart(bg: BgNbdParams, portfolio: Portfolio, options: Projection
 }
 
 /** What the spend model contributes: expected margin per order per leaf. */
-function marginPart(gg: GammaGammaParams, portfolio: Portfolio): Float64Array {
+function marginPart(gg: GammaGammaParams, portfolio: PortfolioShape): Float64Array {
   const { leaves } = portfolio;
   const margin = new Float64Array(leaves.length);
   for (let i = 0; i < leaves.length; i++) margin[i] = expectedMarginPerOrder(gg, leaves[i]);
@@ -330,8 +346,68 @@ export function projectGroups(
 }
 
 /**
+ * What a projection computes before it knows the groups: the portfolio's shape and the model's values
+ * on it at the fitted parameters and at the interval's shifted ones. prepareProjection makes it; the
+ * refresh's worker makes it while the segment rows it will group by are still being computed.
+ */
+export interface PreparedProjection {
+  readonly customers: readonly PortfolioCustomer[];
+  readonly horizons: readonly number[];
+  readonly level: number;
+  readonly shape: PortfolioShape;
+  readonly points: number;
+  /** The estimate's valuation, then (with an interval) the 4 purchase-model and 3 spend-model differences. */
+  readonly valuations: readonly Valuation[];
+  readonly intervalMessage: string | null;
+}
+
+const BG_NAMES: readonly (keyof BgNbdParams)[] = ["r", "alpha", "a", "b"];
+const GG_NAMES: readonly (keyof GammaGammaParams)[] = ["p", "q", "v"];
+
+export function prepareProjection(
+  bgFit: FittedParams<BgNbdParams>,
+  ggFit: FittedParams<GammaGammaParams>,
+  customers: readonly PortfolioCustomer[],
+  options: Pick<ProjectionOptions, "horizons" | "discount" | "level">,
+): PreparedProjection {
+  const level = options.level ?? 0.8;
+  if (NORMAL_QUANTILES[String(level)] === undefined) throw new RangeError(`level must be one of ${Object.keys(NORMAL_QUANTILES).join(", ")}, got ${level}`);
+  if (options.discount) validateClvOptions(options.discount);
+  else if (!options.horizons.length) throw new RangeError("at least one horizon is needed");
+  for (const t of options.horizons) if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`horizons must be finite and >= 0, got ${t}`);
+  const shape = portfolioShape(customers);
+  const points = options.discount ? 1 : options.horizons.length;
+  const basePurchases = purchasePart(bgFit.params, shape, options, points);
+  const baseMargin = marginPart(ggFit.params, shape);
+  const valuations: Valuation[] = [{ part: basePurchases, margin: baseMargin }];
+  let intervalMessage: string | null = null;
+  if (!bgFit.logCovariance || !ggFit.logCovariance) {
+    intervalMessage = "A fit has no parameter covariance (the history does not pin the parameters down): estimates only, no interval.";
+  } else {
+    // d f / d log θ by central differences. A purchase-model parameter leaves the margins unchanged and
+    // a spend-model parameter the purchases, so each side reuses the other's values at the estimate;
+    // the group means are linear in the margins, so a spend parameter's difference is one valuation.
+    const shifted = <T extends object>(params: T, name: keyof T, sign: number): T => ({ ...params, [name]: (params[name] as number) * Math.exp(sign * STEP) });
+    for (const name of BG_NAMES) {
+      valuations.push({
+        part: purchasePart(shifted(bgFit.params, name, 1), shape, options, points), margin: baseMargin,
+        minus: purchasePart(shifted(bgFit.params, name, -1), shape, options, points),
+      });
+    }
+    for (const name of GG_NAMES) {
+      const up = marginPart(shifted(ggFit.params, name, 1), shape);
+      const down = marginPart(shifted(ggFit.params, name, -1), shape);
+      for (let i = 0; i < up.length; i++) up[i] -= down[i];
+      valuations.push({ part: basePurchases, margin: up });
+    }
+  }
+  return { customers, horizons: options.discount ? [] : [...options.horizons], level, shape, points, valuations, intervalMessage };
+}
+
+/**
  * projectGroups with the customers' groups given as numbers (GroupMemberships). Groups are reported in
- * the order of `memberships.names`; a name no customer is in is left out.
+ * the order of `memberships.names`; a name no customer is in is left out. `prepared`: the same fits,
+ * customers and options prepared ahead (prepareProjection).
  */
 export function projectIndexedGroups(
   bgFit: FittedParams<BgNbdParams>,
@@ -339,52 +415,25 @@ export function projectIndexedGroups(
   customers: readonly PortfolioCustomer[],
   memberships: GroupMemberships,
   options: ProjectionOptions,
+  prepared: PreparedProjection = prepareProjection(bgFit, ggFit, customers, options),
 ): ProjectionResult {
   const level = options.level ?? 0.8;
   const z = NORMAL_QUANTILES[String(level)];
-  if (z === undefined) throw new RangeError(`level must be one of ${Object.keys(NORMAL_QUANTILES).join(", ")}, got ${level}`);
-  if (options.discount) validateClvOptions(options.discount);
-  else if (!options.horizons.length) throw new RangeError("at least one horizon is needed");
-  for (const t of options.horizons) if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`horizons must be finite and >= 0, got ${t}`);
-  const portfolio = preparePortfolio(customers, memberships);
+  if (prepared.customers !== customers || prepared.level !== level || (!options.discount && !sameNumbers(prepared.horizons, options.horizons))) {
+    throw new RangeError("the prepared projection is of other customers or options");
+  }
+  const portfolio = preparePortfolio(customers, memberships, prepared.shape);
   if (!portfolio.groupSize.some((size) => size > 0)) throw new ModelFitError("empty-input", "no customers to project");
 
-  const points = options.discount ? 1 : options.horizons.length;
+  const { points, valuations, intervalMessage } = prepared;
   const lastOnly = Uint8Array.from(portfolio.groups, (group) => (options.lastHorizonOnly?.(group) ? 1 : 0));
-  const basePurchases = purchasePart(bgFit.params, portfolio, options, points);
-  const baseMargin = marginPart(ggFit.params, portfolio);
-  const valuations: Valuation[] = [{ part: basePurchases, margin: baseMargin }];
-
-  let intervalMessage: string | null = null;
+  const [estimate, ...differences] = combine(portfolio, valuations, points, lastOnly);
   const bgCov = bgFit.logCovariance;
   const ggCov = ggFit.logCovariance;
-  const bgNames: (keyof BgNbdParams)[] = ["r", "alpha", "a", "b"];
-  const ggNames: (keyof GammaGammaParams)[] = ["p", "q", "v"];
-  if (!bgCov || !ggCov) {
-    intervalMessage = "A fit has no parameter covariance (the history does not pin the parameters down): estimates only, no interval.";
-  } else {
-    // d f / d log θ by central differences. A purchase-model parameter leaves the margins unchanged and
-    // a spend-model parameter the purchases, so each side reuses the other's values at the estimate;
-    // the group means are linear in the margins, so a spend parameter's difference is one valuation.
-    const shifted = <T extends object>(params: T, name: keyof T, sign: number): T => ({ ...params, [name]: (params[name] as number) * Math.exp(sign * STEP) });
-    for (const name of bgNames) {
-      valuations.push({
-        part: purchasePart(shifted(bgFit.params, name, 1), portfolio, options, points), margin: baseMargin,
-        minus: purchasePart(shifted(bgFit.params, name, -1), portfolio, options, points),
-      });
-    }
-    for (const name of ggNames) {
-      const up = marginPart(shifted(ggFit.params, name, 1), portfolio);
-      const down = marginPart(shifted(ggFit.params, name, -1), portfolio);
-      for (let i = 0; i < up.length; i++) up[i] -= down[i];
-      valuations.push({ part: basePurchases, margin: up });
-    }
-  }
-  const [estimate, ...differences] = combine(portfolio, valuations, points, lastOnly);
   let variance: ((g: number, k: number) => number) | null = null;
-  if (bgCov && ggCov) {
-    const bgGrad = differences.slice(0, bgNames.length).map(centralDifference);
-    const ggGrad = differences.slice(bgNames.length).map(centralDifference);
+  if (bgCov && ggCov && differences.length === BG_NAMES.length + GG_NAMES.length) {
+    const bgGrad = differences.slice(0, BG_NAMES.length).map(centralDifference);
+    const ggGrad = differences.slice(BG_NAMES.length).map(centralDifference);
     variance = (g, k) => quadraticForm(bgGrad, bgCov, g, k) + quadraticForm(ggGrad, ggCov, g, k);
   }
   const groups = portfolio.groups.flatMap((group, g): GroupProjection[] => portfolio.groupSize[g] > 0 ? [{
@@ -399,3 +448,5 @@ export function projectIndexedGroups(
   }] : []);
   return { level, method: "delta-method-parameter-covariance", groups, intervalMessage };
 }
+
+const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { projectCohorts } from "~/domain/clv/cohort-projection";
+import { fitShopModel, prepareCohortProjection, projectCohorts } from "~/domain/clv/cohort-projection";
 import { purchaseHistories } from "~/domain/clv/histories";
 import { ModelFitError } from "~/domain/clv/errors";
 import { projectGroups } from "~/domain/clv/projection";
@@ -144,6 +144,20 @@ describe("projectCohorts", () => {
     const byIndex = projectCohorts(input, { horizonMonths: 4, histories, segments: { keys, byHistory: { start, ids: Int32Array.from(ids) } } });
     expect(byIndex).toEqual(byId);
     expect(byIndex.segments.find((s) => s.key === "channel:odd")!.customers).toBe(300);
+  });
+
+  it("gives the same projection from a fit prepared ahead (the refresh worker's way), and refuses one prepared with other options", () => {
+    const histories = purchaseHistories(events, new Set(), input.timeZone);
+    const fit = fitShopModel(input, histories);
+    const segments = { keys: ["all"], byCustomer: new Map(histories.customerIds.map((id) => [id, [0]])) };
+    const prepared = prepareCohortProjection(fit, { horizonMonths: 4 });
+    const ahead = projectCohorts(input, { horizonMonths: 4, histories, fit, prepared, segments });
+    expect(ahead).toEqual(projectCohorts(input, { horizonMonths: 4, histories, fit, segments }));
+    expect(ahead.cohorts[0].cells.length).toBeGreaterThan(0);
+    // Twice from one preparation: nothing in it is used up.
+    expect(projectCohorts(input, { horizonMonths: 4, histories, fit, prepared, segments })).toEqual(ahead);
+    expect(() => projectCohorts(input, { horizonMonths: 6, histories, fit, prepared })).toThrow("the prepared projection is of other customers or options");
+    expect(() => projectCohorts(input, { horizonMonths: 4, level: 0.9, histories, fit, prepared })).toThrow("the prepared projection is of other customers or options");
   });
 
   it("refuses a history of one-time buyers with a clear message", () => {
