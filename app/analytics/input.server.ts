@@ -372,9 +372,10 @@ export interface ModelWorker {
  * A whole-shop load on the direct SQLite path scans the orders in a worker thread (order-scan.worker.ts)
  * on its own read-only connection while this thread reads the value events (and runs `withEvents`).
  * Both snapshots are taken while writes wait (whileWritesWait), so they see one state of the ledger,
- * as the single snapshot of the other paths. Measured at 1M orders on 2 cores: the load 14.5-14.9 s
- * -> 10.4-14.2 s, and the refresh builds the model's histories (~3 s) in the wait; the cost is memory
- * (the refresh's peak RSS 1.9 -> 3.5 GB: two heaps at once).
+ * as the single snapshot of the other paths. Measured at 1M orders on 2 cores, when the worker stepped
+ * the order rows: the load 14.5-14.9 s -> 10.4-14.2 s, and the refresh builds the model's histories in
+ * the wait; the cost is memory (two heaps at once: the refresh's peak RSS ~3.7 GB now, sampled from a
+ * thread that the refresh does not block).
  */
 export async function loadAnalyticsInput(db: Db, shop: ShopSettings, options: LoadOptions = {}):
   Promise<{ input: AnalyticsInput; orderTotals: Map<string, CustomerOrderTotals>; model?: ModelWorker }> {

@@ -2,8 +2,8 @@
  * The whole-shop order scan of the analytics load (scanOrders in input.server.ts) done by SQLite's own
  * aggregates, for the direct SQLite path: the same OrderScan and ledger totals, by the same rules,
  * with the 1M order rows added up in SQLite instead of stepped one by one into JavaScript. Measured
- * at 1M orders / 250k customers on 2 cores: the queries 3.3-4.3 s and reading their results ~1-1.5 s,
- * against 7.4-7.6 s for the row scan. The order-scan worker runs the queries (queryOrderAggregates) and
+ * at 1M orders / 250k customers on 2 cores: the queries ~1.7 s (alone; 2-3 s beside the event read) and
+ * reading their results ~0.7 s, against 7.4-7.6 s for the row scan. The order-scan worker runs the queries (queryOrderAggregates) and
  * the calling thread reads them (orderScanFromAggregates).
  *
  * - Each customer's order totals and first order in one GROUP BY pass over Order_customer_scan_idx.

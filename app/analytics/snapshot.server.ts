@@ -285,7 +285,7 @@ export const REFRESH_WINDOW_MS = 5_000;
 /**
  * A shop's margin-driven refreshes start at least this many times the last refresh's duration after it
  * finished, so under a steady stream of webhooks refreshing takes at most 1 / (1 + 3) of the time: at
- * 1M orders a refresh takes 13-20 s on 2 cores, and one per 5-second window would never stop.
+ * 1M orders a refresh takes 8-10 s on 2 cores, and one per 5-second window would never stop.
  */
 export const REFRESH_REST_FACTOR = 3;
 
