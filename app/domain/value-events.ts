@@ -7,6 +7,8 @@
  * currency; refund events carry negative (or zero) deltas. Guest orders have customerId null: they count
  * in store totals and in an "unattributed" bucket, never in per-customer LTV.
  */
+import { localDayOfMsFunction } from "./time/local-day";
+
 export interface ValueEvent {
   customerId: string | null;
   orderId: string;
@@ -66,6 +68,26 @@ export function valueEventColumns(log: ValueEventLog): ValueEventColumns {
     columns.contributionMargin[i] = e.contributionMargin;
   }
   return columns;
+}
+
+const daysByColumns = new WeakMap<ValueEventColumns, { timeZone: string; days: Int32Array }>();
+
+/**
+ * The local day number of each event in `timeZone` (localDayOfMsFunction; 0 where the instant is
+ * invalid, which the analytics refuse before reading a day), computed once per columns and zone:
+ * purchaseHistories and prepareAnalytics both need every event's day.
+ */
+export function localDaysOf(events: ValueEventColumns, timeZone: string): Int32Array {
+  const known = daysByColumns.get(events);
+  if (known && known.timeZone === timeZone) return known.days;
+  const toDay = localDayOfMsFunction(timeZone);
+  const days = new Int32Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const ms = events.atMs[i];
+    if (!Number.isNaN(ms)) days[i] = toDay(ms);
+  }
+  daysByColumns.set(events, { timeZone, days });
+  return days;
 }
 
 /** Event i of the columns as an object. */

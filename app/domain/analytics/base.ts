@@ -16,7 +16,7 @@
  *   itself comes from the events, so cohorts and order counts agree.
  */
 import { localDayOfMsFunction } from "../time/local-day";
-import { EVENT_REFUND, EVENT_UNKNOWN, valueEventColumns, type AcquisitionFacts, type ValueEventColumns, type ValueEventLog } from "../value-events";
+import { EVENT_REFUND, EVENT_UNKNOWN, localDaysOf, valueEventColumns, type AcquisitionFacts, type ValueEventColumns, type ValueEventLog } from "../value-events";
 import { cachedMonthOfDay } from "./calendar";
 
 export const KIND_PURCHASE = 1;
@@ -118,7 +118,7 @@ function checkEvent(events: ValueEventColumns, i: number): number {
 export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
   const { cancelledOrderIds } = input;
   const events = valueEventColumns(input.events);
-  const { customerId: customerOf, orderId, kind: kindOf, atMs } = events;
+  const { customerId: customerOf, orderId, kind: kindOf } = events;
   const asOfMs = input.asOf.getTime();
   if (Number.isNaN(asOfMs)) throw new RangeError("asOf is not a valid date");
   const toDay = localDayOfMsFunction(input.timeZone);
@@ -203,12 +203,13 @@ export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
   const grossMargin = new Float64Array(total);
   const contributionMargin = new Float64Array(total);
   const cursor = eventStart.slice(0, m);
+  const days = localDaysOf(events, input.timeZone); // each event's local day (checked above: no invalid instant here)
   const monthOfDay = cachedMonthOfDay();
   for (let i = 0; i < n; i++) {
     const c = owner[i] >= 0 ? dense[owner[i]] : -1;
     if (c < 0) continue;
     const j = cursor[c]++;
-    const day = toDay(atMs[i]);
+    const day = days[i];
     eventIndex[j] = i;
     eventDay[j] = day;
     eventMonth[j] = monthOfDay(day);
@@ -228,7 +229,7 @@ export function prepareAnalytics(input: AnalyticsInput): AnalyticsBase {
     const d = dense[c];
     if (d < 0) continue;
     firstEvent[d] = firstEventOf[c];
-    firstDay[d] = toDay(atMs[firstEventOf[c]]);
+    firstDay[d] = days[firstEventOf[c]];
     firstMonth[d] = monthOfDay(firstDay[d]);
   }
   for (let c = 0; c < m; c++) {

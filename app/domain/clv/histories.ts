@@ -14,11 +14,11 @@
  * whatever their date; the log is sorted by instant, ties in the events' order; customers come out
  * in order of their first purchase counted.
  */
-import { EVENT_ORDER, valueEventColumns, type ValueEventLog } from "../value-events";
+import { EVENT_ORDER, localDaysOf, valueEventColumns, type ValueEventLog } from "../value-events";
 import { ModelFitError } from "./errors";
 import type { CustomerSummary, TimeUnit } from "./summary";
 import { stableRanks } from "./transactions";
-import { cachedDayString, localDayOfMsFunction } from "../time/local-day";
+import { cachedDayString } from "../time/local-day";
 
 export interface PurchaseHistories {
   /** Every customer with an event, in order of their first event. */
@@ -41,8 +41,8 @@ export interface PurchaseHistories {
  * given twice would count as two purchases here, where purchasesFromEvents keeps the last.
  */
 export function purchaseHistories(log: ValueEventLog, cancelledOrderIds: ReadonlySet<string>, timeZone: string): PurchaseHistories {
-  const toDay = localDayOfMsFunction(timeZone);
   const events = valueEventColumns(log);
+  const days = localDaysOf(events, timeZone); // shared with prepareAnalytics on the same columns
   const { customerId: customerIdOf, orderId, kind, atMs, contributionMargin } = events;
   const n = events.length;
   // One pass, in typed arrays (no object or map entry per order): each customer event's customer, day
@@ -77,7 +77,7 @@ export function purchaseHistories(log: ValueEventLog, cancelledOrderIds: Readonl
     }
     lastId = id;
     lastIndex = c;
-    const day = toDay(ms);
+    const day = days[i];
     eventCustomer[kept] = c;
     eventDay[kept] = day;
     eventMargin[kept++] = margin;
