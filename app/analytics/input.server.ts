@@ -33,7 +33,8 @@ import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { serviceContactsByOrder } from "~/costs/service.server";
 import type { AnalyticsInput, CustomerActivity, CustomerFacts, CustomerFlagSet, CustomerOrderTotals, CustomerSegmentKeys } from "~/domain/analytics";
-import { activityFromColumns, type ActivityColumns, type PurchaseHistories, type SegmentRowsByHistory } from "~/domain/clv";
+import type { BgNbdParams, PurchaseHistories, SegmentRowsByHistory } from "~/domain/clv";
+import { activityUnderParams } from "~/customers/activity.server";
 import type { ProjectionsPayload } from "./projections.server";
 import { addOrderFacts, buildCustomerFacts, emptyOrderTotals, prepareAnalytics } from "~/domain/analytics";
 import { EVENT_ORDER, EVENT_REFUND, type AcquisitionFacts, type ValueEventColumns } from "~/domain/value-events";
@@ -355,12 +356,13 @@ export interface LoadOptions {
  * slower: the fit then waited for the scan.)
  */
 export interface ModelWorker {
-  /** Sends the histories: the worker fits the model on them after its scan (no answer; project() waits for it). */
+  /** Sends the histories: the worker fits the model on them after its scan (project() waits for it). */
   fit(request: { histories: PurchaseHistories; timeZone: string }): void;
   /**
    * The projections payload of the model fitted on the histories sent, for these segment rows
-   * (computeProjections), and the customers' activity under it (activityUnder; none when the model
-   * could not be fitted).
+   * (computeProjections), and the customers' activity under it (activityUnder; none when the
+   * projections are unavailable). The activity is valued here, while the worker projects: as soon as
+   * its parameters come, which is when this thread waits for the projections.
    */
   project(segments: CustomerSegmentKeys): Promise<{ payload: ProjectionsPayload; activity?: ReadonlyMap<string, CustomerActivity>; projectMs: number; fitMs: number }>;
   close(): Promise<void>;
@@ -424,17 +426,23 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
     });
     await options.afterPin?.();
     worker.postMessage("scan" satisfies OrderScanCommand);
-    let sent: PurchaseHistories | null = null;
+    let sent: { histories: PurchaseHistories; timeZone: string } | null = null;
     const model: ModelWorker | undefined = options.keepWorkerForModel ? {
       fit({ histories, timeZone }) {
-        sent = histories;
+        sent = { histories, timeZone };
         worker.postMessage({ type: "fit", histories, timeZone } satisfies OrderScanCommand);
       },
       async project(segments) {
         if (!sent) throw new Error("ModelWorker.project before fit");
-        worker.postMessage({ type: "project", segments: segmentRowsToWire(segments, sent.customerIds) } satisfies OrderScanCommand);
-        const { payload, activity, projectMs, fitMs } = await replies.next("projected");
-        return { payload, activity: activity && activityFromColumns(activity, sent.customerIds), projectMs, fitMs };
+        const { histories, timeZone } = sent;
+        worker.postMessage({ type: "project", segments: segmentRowsToWire(segments, histories.customerIds) } satisfies OrderScanCommand);
+        const { params } = await replies.next("fitted");
+        const activity = params ? activityUnderParams(params, "weeks", timeZone, asOf, histories) : undefined;
+        const { payload, projectMs, fitMs } = await replies.next("projected");
+        // The payload's model is the one fitted (the worker projects its fit): its activity, unless it changed.
+        const same = payload.status === "ready" && payload.model.timeUnit === "weeks" && params !== null &&
+          (["r", "alpha", "a", "b"] as const).every((name) => payload.model.bgnbd.params[name] === params[name]);
+        return { payload, activity: same ? activity : undefined, projectMs, fitMs };
       },
       close: async () => void (await worker.terminate()),
     } : undefined;
@@ -525,7 +533,8 @@ export type OrderScanReply =
   | { type: "ready" }
   | { type: "pinned" }
   | { type: "done"; aggregates: OrderAggregateTexts; ms: number }
-  | { type: "projected"; payload: ProjectionsPayload; activity?: ActivityColumns; projectMs: number; fitMs: number }
+  | { type: "fitted"; params: BgNbdParams | null }
+  | { type: "projected"; payload: ProjectionsPayload; projectMs: number; fitMs: number }
   | { type: "failed"; message: string };
 
 /**

@@ -2,18 +2,17 @@
  * Worker thread of the analytics load (`loadWithOrderWorker` in input.server.ts): runs the order
  * aggregates' queries (queryOrderAggregates) on a read-only connection of its own while the calling
  * thread reads the value events;
- * for the refresh, it then fits the purchase model on the histories the calling thread built, projects
- * it and values each customer's activity under it for the at-risk flag (ModelWorker in input.server.ts).
+ * for the refresh, it then fits the purchase model on the histories the calling thread built (saying
+ * its parameters at once, for the at-risk flag) and projects it (ModelWorker in input.server.ts).
  *
  * Protocol: worker "ready" (its connection is open); main "pin" (sent while writes wait); worker
  * "pinned" (its snapshot is taken); main "scan"; worker "done" with the queries' results, or "failed". Then, for
- * the refresh: main "fit" with the histories (no reply: sent while the scan may still run, it is
- * handled after it), and "project" with the segment rows; worker "projected".
+ * the refresh: main "fit" with the histories (sent while the scan may still run, it is handled after
+ * it), answered "fitted" with the purchase model's parameters (null when it could not be fitted); and
+ * "project" with the segment rows, answered "projected".
  * Commands are handled one after the other, in the order they came.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { activityColumnsOf, activityColumnsUnder } from "~/customers/activity.server";
-import type { ActivityColumns } from "~/domain/clv";
 import type { CohortProjectionInput, PurchaseHistories } from "~/domain/clv";
 import type { OrderScanCommand, OrderScanReply, OrderScanRequest } from "./input.server";
 import { queryOrderAggregates } from "./order-aggregates.server";
@@ -26,7 +25,7 @@ const post = (reply: OrderScanReply) => port.postMessage(reply);
 
 try {
   const rows = openSqliteSnapshot(request.file);
-  let model: { histories: PurchaseHistories; input: CohortProjectionInput; fit: EarlyFit; activity?: ActivityColumns } | null = null;
+  let model: { histories: PurchaseHistories; input: CohortProjectionInput; fit: EarlyFit } | null = null;
   const handle = async (command: OrderScanCommand) => {
     if (command === "pin") {
       rows.pin();
@@ -45,25 +44,18 @@ try {
       // The histories stand for the events (none are sent). A model that cannot be fitted is kept as
       // the fit's error: the projections payload says why.
       const input: CohortProjectionInput = { events: [], cancelledOrderIds: new Set<string>(), timeZone, asOf: new Date(request.asOfMs) };
+      const fitted = fitAhead(input, histories);
+      // The purchase model's parameters at once: the calling thread values the at-risk activity with
+      // them while this thread projects (both threads are busy; this one's work ends the refresh).
+      post({ type: "fitted", params: "fit" in fitted ? fitted.fit.bg.params : null });
       // With the projection's group-free part prepared too: the segment rows are still being computed.
-      const fit = prepareAhead(fitAhead(input, histories));
-      // The at-risk flag's activity needs the fitted purchase model only: valued now, while the
-      // calling thread still computes the segment rows the projections wait for.
-      const activity = "fit" in fit ? activityColumnsOf(fit.fit.bg.params, "weeks", timeZone, input.asOf, histories) : undefined;
-      model = { histories, input, fit, activity };
+      model = { histories, input, fit: prepareAhead(fitted) };
     } else {
       if (!model) throw new Error("The order scan worker was asked to project before it was sent the histories");
       const started = performance.now();
       const { histories, input, fit } = model;
       const payload = computeProjections(input, request.shopId, command.segments, histories, fit);
-      // The at-risk flag's activity under the model the payload stores (valued after the fit, unless the
-      // payload's model is another: then again), or none when the projections are unavailable.
-      const early = "fit" in fit && payload.status === "ready" && payload.model.bgnbd.params === fit.fit.bg.params && payload.model.timeUnit === "weeks";
-      const activity = early && model.activity ? model.activity : activityColumnsUnder(payload, input.timeZone, input.asOf, histories);
-      model.activity = undefined; // its arrays are handed over below
-      const reply: OrderScanReply = { type: "projected", payload, activity, projectMs: performance.now() - started, fitMs: fit.ms };
-      const buffers = activity ? [activity.customer, activity.probabilityAlive, activity.daysSinceLastPurchase, activity.meanDaysBetweenPurchases] : [];
-      port.postMessage(reply, buffers.map((column) => column.buffer as ArrayBuffer));
+      post({ type: "projected", payload, projectMs: performance.now() - started, fitMs: fit.ms });
     }
   };
   let queue = Promise.resolve();

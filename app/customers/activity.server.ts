@@ -8,8 +8,7 @@
 import { readProjections, type ProjectionsPayload } from "~/analytics/projections.server";
 import type { Db } from "~/db.server";
 import type { CustomerActivity } from "~/domain/analytics";
-import { customerActivity, customerActivityColumns, dayNumberFunction, dayString, purchaseHistories, type ActivityColumns, type BgNbdParams,
-  type PurchaseHistories, type TimeUnit } from "~/domain/clv";
+import { customerActivity, dayNumberFunction, dayString, purchaseHistories, type BgNbdParams, type PurchaseHistories, type TimeUnit } from "~/domain/clv";
 import type { ValueEventLog } from "~/domain/value-events";
 import type { ShopSettings } from "~/shops/shops.server";
 
@@ -28,26 +27,18 @@ export function activityUnder(
   cancelledOrderIds: ReadonlySet<string>, now = new Date(), histories?: PurchaseHistories,
 ): ReadonlyMap<string, CustomerActivity> | undefined {
   if (projections?.status !== "ready") return undefined;
-  return customerActivity(projections.model.bgnbd.params, histories ?? purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone),
-    activityOptions(projections.model.timeUnit, shop.ianaTimezone, now));
+  return activityUnderParams(projections.model.bgnbd.params, projections.model.timeUnit, shop.ianaTimezone, now,
+    histories ?? purchaseHistories(events, cancelledOrderIds, shop.ianaTimezone));
 }
 
 /**
- * activityUnder as columns over `histories` (customerActivityColumns): what the refresh's order-scan
- * worker computes beside its projections and hands over (activityFromColumns reads it).
+ * The same under fitted parameters themselves, valued up to today in the shop's zone (a customer who
+ * ordered this morning is not at risk): the refresh values it as soon as its worker has fitted the model.
  */
-export function activityColumnsUnder(projections: ProjectionsPayload, timeZone: string, now: Date, histories: PurchaseHistories): ActivityColumns | undefined {
-  if (projections.status !== "ready") return undefined;
-  return activityColumnsOf(projections.model.bgnbd.params, projections.model.timeUnit, timeZone, now, histories);
+export function activityUnderParams(params: BgNbdParams, timeUnit: TimeUnit, timeZone: string, now: Date, histories: PurchaseHistories):
+  Map<string, CustomerActivity> {
+  return customerActivity(params, histories, { asOfDay: dayString(dayNumberFunction(timeZone)(now)), timeUnit });
 }
-
-/** The same under the fitted parameters themselves (the worker values it as soon as the model is fitted). */
-export function activityColumnsOf(params: BgNbdParams, timeUnit: TimeUnit, timeZone: string, now: Date, histories: PurchaseHistories): ActivityColumns {
-  return customerActivityColumns(params, histories, activityOptions(timeUnit, timeZone, now));
-}
-
-/** The model's as-of day for the flag: today in the shop's zone (a customer who ordered this morning is not at risk). */
-const activityOptions = (timeUnit: TimeUnit, timeZone: string, now: Date) => ({ asOfDay: dayString(dayNumberFunction(timeZone)(now)), timeUnit });
 
 /** Why no customer is flagged at risk, or null when the model is fitted. */
 export async function atRiskUnavailableReason(db: Db, shopId: string): Promise<string | null> {

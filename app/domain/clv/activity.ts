@@ -18,43 +18,14 @@ export interface ActivityOptions {
 
 /** Activity of every customer in `histories` (purchaseHistories) who bought by `asOfDay`. */
 export function customerActivity(params: BgNbdParams, histories: PurchaseHistories, options: ActivityOptions): Map<string, CustomerActivity> {
-  return activityFromColumns(customerActivityColumns(params, histories, options), histories.customerIds);
-}
-
-/**
- * customerActivity as columns, customer i being histories.customerIds[customer[i]]: typed arrays, which
- * a worker thread hands over without copying an object per customer. NaN in meanDaysBetweenPurchases is null.
- */
-export interface ActivityColumns {
-  customer: Int32Array;
-  probabilityAlive: Float64Array;
-  daysSinceLastPurchase: Float64Array;
-  meanDaysBetweenPurchases: Float64Array;
-}
-
-export function customerActivityColumns(params: BgNbdParams, histories: PurchaseHistories, options: ActivityOptions): ActivityColumns {
   const unitDays = options.timeUnit === "weeks" ? 7 : 1;
-  const { summaries, customer } = summarizeHistories(histories, { calibrationEnd: dayNumberOf(options.asOfDay), timeUnit: options.timeUnit });
-  const n = summaries.length;
-  const columns = { customer, probabilityAlive: new Float64Array(n), daysSinceLastPurchase: new Float64Array(n), meanDaysBetweenPurchases: new Float64Array(n) };
-  for (let i = 0; i < n; i++) {
-    const s = summaries[i];
-    columns.probabilityAlive[i] = probabilityAlive(params, s);
-    columns.daysSinceLastPurchase[i] = (s.T - s.recency) * unitDays;
-    columns.meanDaysBetweenPurchases[i] = s.frequency > 0 ? (s.recency * unitDays) / s.frequency : NaN;
-  }
-  return columns;
-}
-
-/** The activity by customer id of ActivityColumns over the histories' `customerIds`. */
-export function activityFromColumns(columns: ActivityColumns, customerIds: readonly string[]): Map<string, CustomerActivity> {
+  const { summaries } = summarizeHistories(histories, { calibrationEnd: dayNumberOf(options.asOfDay), timeUnit: options.timeUnit });
   const out = new Map<string, CustomerActivity>();
-  for (let i = 0; i < columns.customer.length; i++) {
-    const mean = columns.meanDaysBetweenPurchases[i];
-    out.set(customerIds[columns.customer[i]], {
-      probabilityAlive: columns.probabilityAlive[i],
-      daysSinceLastPurchase: columns.daysSinceLastPurchase[i],
-      meanDaysBetweenPurchases: Number.isNaN(mean) ? null : mean,
+  for (const s of summaries) {
+    out.set(s.customerId, {
+      probabilityAlive: probabilityAlive(params, s),
+      daysSinceLastPurchase: (s.T - s.recency) * unitDays,
+      meanDaysBetweenPurchases: s.frequency > 0 ? (s.recency * unitDays) / s.frequency : null,
     });
   }
   return out;

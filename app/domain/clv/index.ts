@@ -102,5 +102,5 @@ export {
   type ShopModelFit,
   type ShopModelParams,
 } from "./cohort-projection";
-export { activityFromColumns, customerActivity, customerActivityColumns, type ActivityColumns, type ActivityOptions } from "./activity";
+export { customerActivity, type ActivityOptions } from "./activity";
 export { observedMarginTo, purchaseHistories, summarizeHistories, type HistorySummaries, type PurchaseHistories } from "./histories";
