@@ -32,9 +32,8 @@
 import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { serviceContactsByOrder } from "~/costs/service.server";
-import type { AnalyticsInput, CustomerActivity, CustomerFacts, CustomerFlagSet, CustomerOrderTotals, CustomerSegmentKeys } from "~/domain/analytics";
+import type { AnalyticsInput, CustomerFacts, CustomerFlagSet, CustomerOrderTotals, CustomerSegmentKeys } from "~/domain/analytics";
 import type { BgNbdParams, PurchaseHistories, SegmentRowsByHistory } from "~/domain/clv";
-import { activityUnderParams } from "~/customers/activity.server";
 import type { ProjectionsPayload } from "./projections.server";
 import { addOrderFacts, buildCustomerFacts, emptyOrderTotals, prepareAnalytics } from "~/domain/analytics";
 import { EVENT_ORDER, EVENT_REFUND, type AcquisitionFacts, type ValueEventColumns } from "~/domain/value-events";
@@ -359,12 +358,15 @@ export interface ModelWorker {
   /** Sends the histories: the worker fits the model on them after its scan (project() waits for it). */
   fit(request: { histories: PurchaseHistories; timeZone: string }): void;
   /**
-   * The projections payload of the model fitted on the histories sent, for these segment rows
-   * (computeProjections), and the customers' activity under it (activityUnder; none when the
-   * projections are unavailable). The activity is valued here, while the worker projects: as soon as
-   * its parameters come, which is when this thread waits for the projections.
+   * Asks for the projections of the model fitted on the histories sent, for these segment rows
+   * (computeProjections). `fitted`: the purchase model's parameters, which the worker says as soon as
+   * it has fitted (null when it could not), so the caller can value the at-risk activity while the
+   * worker projects; `projected`: the projections payload.
    */
-  project(segments: CustomerSegmentKeys): Promise<{ payload: ProjectionsPayload; activity?: ReadonlyMap<string, CustomerActivity>; projectMs: number; fitMs: number }>;
+  project(segments: CustomerSegmentKeys): {
+    fitted: Promise<BgNbdParams | null>;
+    projected: Promise<{ payload: ProjectionsPayload; projectMs: number; fitMs: number }>;
+  };
   close(): Promise<void>;
 }
 
@@ -426,23 +428,20 @@ async function loadWithOrderWorker(db: Db, shopId: string, asOf: Date, file: str
     });
     await options.afterPin?.();
     worker.postMessage("scan" satisfies OrderScanCommand);
-    let sent: { histories: PurchaseHistories; timeZone: string } | null = null;
+    let sent: PurchaseHistories | null = null;
     const model: ModelWorker | undefined = options.keepWorkerForModel ? {
       fit({ histories, timeZone }) {
-        sent = { histories, timeZone };
+        sent = histories;
         worker.postMessage({ type: "fit", histories, timeZone } satisfies OrderScanCommand);
       },
-      async project(segments) {
+      project(segments) {
         if (!sent) throw new Error("ModelWorker.project before fit");
-        const { histories, timeZone } = sent;
-        worker.postMessage({ type: "project", segments: segmentRowsToWire(segments, histories.customerIds) } satisfies OrderScanCommand);
-        const { params } = await replies.next("fitted");
-        const activity = params ? activityUnderParams(params, "weeks", timeZone, asOf, histories) : undefined;
-        const { payload, projectMs, fitMs } = await replies.next("projected");
-        // The payload's model is the one fitted (the worker projects its fit): its activity, unless it changed.
-        const same = payload.status === "ready" && payload.model.timeUnit === "weeks" && params !== null &&
-          (["r", "alpha", "a", "b"] as const).every((name) => payload.model.bgnbd.params[name] === params[name]);
-        return { payload, activity: same ? activity : undefined, projectMs, fitMs };
+        worker.postMessage({ type: "project", segments: segmentRowsToWire(segments, sent.customerIds) } satisfies OrderScanCommand);
+        // The replies come in this order: "fitted" (sent right after the fit), then "projected".
+        const fitted = replies.next("fitted").then(({ params }) => params);
+        const projected = fitted.then(() => replies.next("projected")).then(({ payload, projectMs, fitMs }) => ({ payload, projectMs, fitMs }));
+        projected.catch(() => undefined); // a caller that stops at a failed `fitted` leaves this one unobserved
+        return { fitted, projected };
       },
       close: async () => void (await worker.terminate()),
     } : undefined;

@@ -71,10 +71,14 @@ export interface TopLine {
   lineId: string;
 }
 
-/** Keeps the merchandise line with the highest netSales, then the smallest line id, per order. */
+/** The first product's rule: the merchandise line with the highest netSales, then the smallest line id. */
+const outranks = (netSales: number, lineId: string, bestNetSales: number, bestLineId: string) =>
+  netSales > bestNetSales || (netSales === bestNetSales && lineId < bestLineId);
+
+/** Keeps each order's top line (`outranks`). */
 export function pickTopLine(best: Map<string, TopLine>, orderId: string, line: TopLine): void {
   const current = best.get(orderId);
-  if (!current || line.netSales > current.netSales || (line.netSales === current.netSales && line.lineId < current.lineId)) best.set(orderId, line);
+  if (!current || outranks(line.netSales, line.lineId, current.netSales, current.lineId)) best.set(orderId, line);
 }
 
 /** Per customer (guests as the null customer), the orders of one side of asOf: counts and sums. */
@@ -241,14 +245,13 @@ export function orderScanFromAggregates(texts: OrderAggregateTexts, asOf: Date, 
     if (bool(hasFirst[c])) firsts.push(c);
   }
 
-  // The first orders' top merchandise line (pickTopLine's rule), kept as its row: no object per line.
+  // The first orders' top merchandise line (`outranks`), kept as its row: no object per line.
   const topLine = new Map<string, number>();
   const [lineOrder, lineId, lineProduct, lineTitle, lineNet] = parse(texts.lines);
   for (let i = 0; i < lineOrder.length; i++) {
     const order = lineOrder[i] as string;
     const best = topLine.get(order);
-    const net = num(lineNet[i]);
-    if (best === undefined || net > num(lineNet[best]) || (net === num(lineNet[best]) && (lineId[i] as string) < (lineId[best] as string))) topLine.set(order, i);
+    if (best === undefined || outranks(num(lineNet[i]), lineId[i] as string, num(lineNet[best]), lineId[best] as string)) topLine.set(order, i);
   }
   // Customers share tag lists ("", "vip"...): each distinct text is split once (the lists are only read).
   const tagLists = new Map<unknown, string[]>();

@@ -19,7 +19,8 @@ import type { CustomerFacts, CustomerFlagSet, FlagContext } from "~/domain/analy
 import { customerFlags } from "~/domain/analytics";
 import { ranker } from "~/domain/analytics/behaviour";
 import { moneyFormatter } from "~/domain/analytics/text";
-import { purchaseHistories, type PurchaseHistories } from "~/domain/clv";
+import { BGNBD_PARAM_NAMES, purchaseHistories, type PurchaseHistories } from "~/domain/clv";
+import { activityUnderParams } from "~/customers/activity.server";
 import type { ValueEventColumns } from "~/domain/value-events";
 import { log } from "~/lib/log.server";
 import { Prisma } from "~/generated/prisma/client";
@@ -208,16 +209,25 @@ export async function refreshAnalytics(db: Db, shopId: string, options: { asOf?:
     ]);
     const loaded = performance.now();
     let workerProjectMs: number | undefined;
-    const project: Projector | undefined = model && histories ? async (segments) => {
+    const built = histories; // as built during the load (a const, for the closure below)
+    const project: Projector | undefined = model && built ? async (segments) => {
       try {
-        const { payload, activity, projectMs, fitMs: workerFitMs } = await model.project(segments);
+        const { fitted, projected } = model.project(segments);
+        // The at-risk activity under the worker's fit, valued here while the worker projects (this
+        // thread would wait for the projections otherwise).
+        const params = await fitted;
+        const activity = params ? activityUnderParams(params, "weeks", shop.ianaTimezone, asOf, built) : undefined;
+        const { payload, projectMs, fitMs: workerFitMs } = await projected;
         workerProjectMs = projectMs;
         fitMs = workerFitMs;
-        return { projections: payload, activity };
+        // Kept when the stored projections' model is that fit (the worker projects its fit), else valued again.
+        const same = payload.status === "ready" && payload.model.timeUnit === "weeks" && params !== null &&
+          BGNBD_PARAM_NAMES.every((name) => payload.model.bgnbd.params[name] === params[name]);
+        return { projections: payload, activity: same ? activity : undefined };
       } catch (error) {
         // The worker is an optimisation: the model is fitted and projected here instead.
         log("warn", "analytics.projection_worker_failed", { shopId, error: error instanceof Error ? error.message : String(error) });
-        return { projections: computeProjections(input, shopId, segments, histories) };
+        return { projections: computeProjections(input, shopId, segments, built) };
       }
     } : undefined;
     const { result: { views, filteredCohorts, projections, flagLists, cohortBase, customers, parts }, thread: computeThread } =

@@ -16,11 +16,11 @@
  * about the expected value (how well the history pins the parameters down), not a prediction interval
  * for what the customers will actually spend, which adds purchase-to-purchase noise on top.
  */
-import { expectedPurchasesIfAlive, probabilityAlive, type BgNbdParams } from "./bgnbd";
+import { BGNBD_PARAM_NAMES, expectedPurchasesIfAlive, probabilityAlive, type BgNbdParams } from "./bgnbd";
 import type { FittedParams } from "./clv";
 import { discountedPurchasesIfAlive, validateClvOptions, type ClvOptions } from "./discount";
 import { ModelFitError } from "./errors";
-import type { GammaGammaParams } from "./gamma-gamma";
+import { GAMMA_GAMMA_PARAM_NAMES, type GammaGammaParams } from "./gamma-gamma";
 import { expectedMarginPerOrder, marginGroupOf } from "./margin";
 import type { RfmRow } from "./rows";
 
@@ -361,9 +361,6 @@ export interface PreparedProjection {
   readonly intervalMessage: string | null;
 }
 
-const BG_NAMES: readonly (keyof BgNbdParams)[] = ["r", "alpha", "a", "b"];
-const GG_NAMES: readonly (keyof GammaGammaParams)[] = ["p", "q", "v"];
-
 export function prepareProjection(
   bgFit: FittedParams<BgNbdParams>,
   ggFit: FittedParams<GammaGammaParams>,
@@ -388,13 +385,13 @@ export function prepareProjection(
     // a spend-model parameter the purchases, so each side reuses the other's values at the estimate;
     // the group means are linear in the margins, so a spend parameter's difference is one valuation.
     const shifted = <T extends object>(params: T, name: keyof T, sign: number): T => ({ ...params, [name]: (params[name] as number) * Math.exp(sign * STEP) });
-    for (const name of BG_NAMES) {
+    for (const name of BGNBD_PARAM_NAMES) {
       valuations.push({
         part: purchasePart(shifted(bgFit.params, name, 1), shape, options, points), margin: baseMargin,
         minus: purchasePart(shifted(bgFit.params, name, -1), shape, options, points),
       });
     }
-    for (const name of GG_NAMES) {
+    for (const name of GAMMA_GAMMA_PARAM_NAMES) {
       const up = marginPart(shifted(ggFit.params, name, 1), shape);
       const down = marginPart(shifted(ggFit.params, name, -1), shape);
       for (let i = 0; i < up.length; i++) up[i] -= down[i];
@@ -431,9 +428,9 @@ export function projectIndexedGroups(
   const bgCov = bgFit.logCovariance;
   const ggCov = ggFit.logCovariance;
   let variance: ((g: number, k: number) => number) | null = null;
-  if (bgCov && ggCov && differences.length === BG_NAMES.length + GG_NAMES.length) {
-    const bgGrad = differences.slice(0, BG_NAMES.length).map(centralDifference);
-    const ggGrad = differences.slice(BG_NAMES.length).map(centralDifference);
+  if (bgCov && ggCov && differences.length === BGNBD_PARAM_NAMES.length + GAMMA_GAMMA_PARAM_NAMES.length) {
+    const bgGrad = differences.slice(0, BGNBD_PARAM_NAMES.length).map(centralDifference);
+    const ggGrad = differences.slice(BGNBD_PARAM_NAMES.length).map(centralDifference);
     variance = (g, k) => quadraticForm(bgGrad, bgCov, g, k) + quadraticForm(ggGrad, ggCov, g, k);
   }
   const groups = portfolio.groups.flatMap((group, g): GroupProjection[] => portfolio.groupSize[g] > 0 ? [{
